@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CxrQa.Core.Model;
+
+/// <summary>
+/// The model's card, <c>model.json</c> beside the graph: what it is, how its input is made, how its answers are
+/// routed and how well it did on validation. Loading checks the card against the graph.
+/// </summary>
+public sealed record ModelCard
+{
+    public const int CurrentFormat = 1;
+
+    [JsonPropertyName("format")] public int Format { get; init; } = CurrentFormat;
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("version")] public required string Version { get; init; }
+    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("created")] public DateTimeOffset Created { get; init; }
+    [JsonPropertyName("git_commit")] public string? GitCommit { get; init; }
+    [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = ["Normal", "Pneumonia"];
+    [JsonPropertyName("preprocessing")] public required PreprocessingCard Preprocessing { get; init; }
+    [JsonPropertyName("graph")] public required GraphCard Graph { get; init; }
+    /// <summary>Temperature applied to the logit before the sigmoid (1 = uncalibrated).</summary>
+    [JsonPropertyName("temperature")] public double Temperature { get; init; } = 1.0;
+    [JsonPropertyName("decision_policy")] public required DecisionPolicyCard DecisionPolicy { get; init; }
+    [JsonPropertyName("training")] public TrainingCard? Training { get; init; }
+    /// <summary>Validation metrics by name (e.g. "cv_auc", "cv_auc_std", "cv_accuracy").</summary>
+    [JsonPropertyName("validation_metrics")] public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
+
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
+
+public sealed record PreprocessingCard
+{
+    [JsonPropertyName("input_size")] public int InputSize { get; init; } = 224;
+    /// <summary>"squash": the film is resized to a square without keeping its aspect ratio, as the training films were.</summary>
+    [JsonPropertyName("geometry")] public string Geometry { get; init; } = "squash";
+    [JsonPropertyName("resize_filter")] public string ResizeFilter { get; init; } = "area";
+    [JsonPropertyName("clahe")] public bool Clahe { get; init; } = true;
+    [JsonPropertyName("clahe_clip_limit")] public double ClaheClipLimit { get; init; } = 2.0;
+    [JsonPropertyName("clahe_tiles")] public int ClaheTiles { get; init; } = 8;
+    /// <summary>What the graph's input holds: "gray replicated to 3 planes, 0..255; the graph subtracts the backbone's BGR mean image".</summary>
+    [JsonPropertyName("input")] public string Input { get; init; } = "gray_0_255_x3";
+}
+
+public sealed record GraphCard
+{
+    /// <summary>"frozen_backbone_linear_head": the serving graph is assembled at load time from the NuGet ResNet18
+    /// backbone and the <see cref="Head"/> weights in this card (so the 64 MB backbone is never committed).
+    /// "onnx": <see cref="File"/> is the complete serving graph.</summary>
+    [JsonPropertyName("kind")] public required string Kind { get; init; }
+    [JsonPropertyName("file")] public string? File { get; init; }
+    [JsonPropertyName("file_sha256")] public string? FileSha256 { get; init; }
+    [JsonPropertyName("backbone")] public string? Backbone { get; init; }
+    [JsonPropertyName("backbone_sha256")] public string? BackboneSha256 { get; init; }
+    [JsonPropertyName("head")] public LinearHeadCard? Head { get; init; }
+    [JsonPropertyName("input")] public string InputName { get; init; } = "image";
+    [JsonPropertyName("outputs")] public GraphOutputsCard Outputs { get; init; } = new();
+
+    public const string FrozenBackboneLinearHead = "frozen_backbone_linear_head";
+    public const string Onnx = "onnx";
+}
+
+public sealed record GraphOutputsCard
+{
+    [JsonPropertyName("logit")] public string Logit { get; init; } = "logit";
+    [JsonPropertyName("feature_map")] public string FeatureMap { get; init; } = "feature_map";
+    [JsonPropertyName("embedding")] public string Embedding { get; init; } = "embedding";
+}
+
+/// <summary>logit = Weights . embedding + Bias (the pneumonia logit).</summary>
+public sealed record LinearHeadCard
+{
+    [JsonPropertyName("weights")] public required float[] Weights { get; init; }
+    [JsonPropertyName("bias")] public required float Bias { get; init; }
+}
+
+public sealed record DecisionPolicyCard
+{
+    /// <summary>"fixed_confidence": automated when the probability of the predicted class is at least <see cref="Threshold"/>.</summary>
+    [JsonPropertyName("mode")] public string Mode { get; init; } = "fixed_confidence";
+    [JsonPropertyName("threshold")] public double Threshold { get; init; } = 0.80;
+    [JsonPropertyName("description")] public string? Description { get; init; }
+}
+
+public sealed record TrainingCard
+{
+    [JsonPropertyName("method")] public string? Method { get; init; }
+    [JsonPropertyName("data_manifest_sha256")] public string? DataManifestSha256 { get; init; }
+    [JsonPropertyName("images")] public int Images { get; init; }
+    [JsonPropertyName("patients")] public int Patients { get; init; }
+    [JsonPropertyName("images_per_class")] public IReadOnlyDictionary<string, int>? ImagesPerClass { get; init; }
+    [JsonPropertyName("config")] public IReadOnlyDictionary<string, JsonElement>? Config { get; init; }
+    [JsonPropertyName("command")] public string? Command { get; init; }
+}
