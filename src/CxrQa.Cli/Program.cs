@@ -1,1 +1,8 @@
-return 0;
+using System.CommandLine;
+using CxrQa.Cli.Commands;
+
+var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows when not to trust itself.")
+{
+    PredictCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

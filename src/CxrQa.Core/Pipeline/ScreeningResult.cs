@@ -1,0 +1,39 @@
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Routing;
+
+namespace CxrQa.Core.Pipeline;
+
+/// <summary>The answer for one film.</summary>
+/// <param name="CaseId">Time-ordered unique id (UUID v7) of this screening.</param>
+/// <param name="Prediction">"Normal" or "Pneumonia".</param>
+/// <param name="PneumoniaProbability">Calibrated probability of pneumonia.</param>
+/// <param name="Confidence">Calibrated probability of the predicted class.</param>
+/// <param name="Logit">Raw pneumonia logit before temperature (kept for recalibration and audit).</param>
+/// <param name="Decision">Automated or pending review, with reasons.</param>
+/// <param name="InputSha256">Hex sha256 of the input bytes.</param>
+/// <param name="Metadata">What the decoder learned about the film.</param>
+public sealed record ScreeningResult(
+    string CaseId,
+    string Prediction,
+    double PneumoniaProbability,
+    double Confidence,
+    double Logit,
+    RoutingDecision Decision,
+    string InputSha256,
+    FilmMetadata Metadata,
+    ModelIdentity Model);
+
+public sealed record ModelIdentity(
+    [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
+    [property: System.Text.Json.Serialization.JsonPropertyName("version")] string Version);
+
+/// <summary>Either a result or a typed error for one input; a bad film never stops the others.</summary>
+public sealed record ScreeningOutcome(FilmInput Input, ScreeningResult? Result, ScreeningError? Error)
+{
+    public bool Succeeded => Result is not null;
+
+    /// <summary>The decoded film, for callers that render or store it (heatmap overlays, review copies).</summary>
+    public DecodedFilm? Film { get; init; }
+}
+
+public sealed record ScreeningError(string Code, string Message);

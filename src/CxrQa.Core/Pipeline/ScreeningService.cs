@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using CxrQa.Core.Calibration;
+using CxrQa.Core.Errors;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Model;
+using CxrQa.Core.Routing;
+
+namespace CxrQa.Core.Pipeline;
+
+/// <summary>
+/// The one screening path: bytes -> decode -> preprocess -> network -> calibrate -> route. The CLI and the HTTP
+/// server both call this; it has no side effects (persisting a case is the caller's job).
+/// </summary>
+public sealed class ScreeningService
+{
+    private readonly FilmDecoder _decoder;
+    private readonly FilmPreprocessor _preprocessor;
+    private readonly ModelBundle _model;
+    private readonly ConfidenceThresholdPolicy _policy;
+    private readonly ScreeningOptions _options;
+    private readonly int _inputLength;
+
+    public ScreeningService(FilmDecoder decoder, ModelBundle model, ScreeningOptions options)
+    {
+        _decoder = decoder;
+        _model = model;
+        _options = options;
+        _preprocessor = new FilmPreprocessor(PreprocessingFromCard(model.Card.Preprocessing));
+        var size = model.Card.Preprocessing.InputSize;
+        _inputLength = 3 * size * size;
+        _policy = new ConfidenceThresholdPolicy(options.FixedConfidenceThreshold ?? model.Card.DecisionPolicy.Threshold);
+        Model = new ModelIdentity(model.Card.Name, model.Card.Version);
+    }
+
+    public ModelIdentity Model { get; }
+
+    public FilmPreprocessor Preprocessor => _preprocessor;
+
+    /// <summary>Screens a batch; outcomes come back in input order, one per input.</summary>
+    public IReadOnlyList<ScreeningOutcome> Screen(IReadOnlyList<FilmInput> films, CancellationToken cancellationToken = default)
+    {
+        var prepared = new PreparedFilm?[films.Count];
+        var errors = new ScreeningError?[films.Count];
+        var batch = new float[films.Count * _inputLength];
+
+        Parallel.For(0, films.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.DecodeParallelism), CancellationToken = cancellationToken },
+            i =>
+            {
+                try
+                {
+                    prepared[i] = Prepare(films[i], batch.AsSpan(i * _inputLength, _inputLength));
+                }
+                catch (CxrQaException e)
+                {
+                    errors[i] = new ScreeningError(e.Code, e.Message);
+                }
+            });
+
+        var ok = Enumerable.Range(0, films.Count).Where(i => prepared[i] is not null).ToArray();
+        var outputs = ok.Length == 0 ? null : _model.Run(Compact(batch, ok), ok.Length);
+
+        var outcomes = new ScreeningOutcome[films.Count];
+        for (var i = 0; i < films.Count; i++)
+            outcomes[i] = new ScreeningOutcome(films[i], null, errors[i]);
+        for (var k = 0; k < ok.Length; k++)
+        {
+            var i = ok[k];
+            outcomes[i] = new ScreeningOutcome(films[i], Answer(prepared[i]!, outputs!.Logits[k]), null) { Film = prepared[i]!.Film };
+        }
+        return outcomes;
+    }
+
+    private PreparedFilm Prepare(FilmInput film, Span<float> destination)
+    {
+        var decoded = _decoder.Decode(film.Bytes, _options.Limits);
+        var enhanced = _preprocessor.Enhance(decoded.Image);
+        _preprocessor.WriteModelInput(enhanced, destination);
+        return new PreparedFilm(decoded, Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span)));
+    }
+
+    private ReadOnlySpan<float> Compact(float[] batch, int[] ok)
+    {
+        if (ok.Length * _inputLength == batch.Length)
+            return batch;
+        var compact = new float[ok.Length * _inputLength];
+        for (var k = 0; k < ok.Length; k++)
+            batch.AsSpan(ok[k] * _inputLength, _inputLength).CopyTo(compact.AsSpan(k * _inputLength));
+        return compact;
+    }
+
+    private ScreeningResult Answer(PreparedFilm film, float logit)
+    {
+        var p = TemperatureScaling.Probability(logit, _model.Card.Temperature);
+        var pneumonia = p >= 0.5;
+        var confidence = pneumonia ? p : 1 - p;
+        return new ScreeningResult(
+            CaseId: Guid.CreateVersion7().ToString("N"),
+            Prediction: pneumonia ? "Pneumonia" : "Normal",
+            PneumoniaProbability: p,
+            Confidence: confidence,
+            Logit: logit,
+            Decision: _policy.Route(confidence),
+            InputSha256: film.Sha256,
+            Metadata: film.Film.Metadata,
+            Model: Model);
+    }
+
+    private static PreprocessingOptions PreprocessingFromCard(PreprocessingCard card) => new()
+    {
+        InputSize = card.InputSize,
+        Clahe = card.Clahe,
+        ClaheClipLimit = card.ClaheClipLimit,
+        ClaheTiles = card.ClaheTiles,
+    };
+
+    private sealed record PreparedFilm(DecodedFilm Film, string Sha256);
+}
