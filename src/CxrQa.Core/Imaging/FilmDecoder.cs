@@ -1,13 +1,54 @@
 using CxrQa.Core.Dicom;
+using CxrQa.Core.Errors;
 
 namespace CxrQa.Core.Imaging;
 
-/// <summary>STUB — to be replaced: detects the format from the bytes and decodes JPEG/PNG/DICOM to gray.</summary>
+/// <summary>Detects the format from the bytes (never the file name) and decodes JPEG, PNG or DICOM to display-ready
+/// 8-bit gray. Every refusal is a <see cref="CxrQaException"/> with a stable code.</summary>
 public sealed class FilmDecoder(DicomFilmReader dicom)
 {
     public DicomFilmReader Dicom { get; } = dicom;
 
-    public static ImageFormat? Sniff(ReadOnlySpan<byte> bytes) => throw new NotImplementedException();
+    /// <summary>The container format, or null when the bytes are none of ours. The fixed JPEG and PNG signatures
+    /// are checked before the DICOM heuristics so that an image never reaches the DICOM reader.</summary>
+    public static ImageFormat? Sniff(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return ImageFormat.Jpeg;
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])) return ImageFormat.Png;
+        if (DicomFilmReader.LooksLikeDicom(bytes)) return ImageFormat.Dicom;
+        return null;
+    }
 
-    public DecodedFilm Decode(ReadOnlyMemory<byte> bytes, DecodeLimits limits) => throw new NotImplementedException();
+    public DecodedFilm Decode(ReadOnlyMemory<byte> bytes, DecodeLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (bytes.IsEmpty)
+            throw new CxrQaException(ErrorCodes.EmptyFile, "the file is empty");
+        if (bytes.Length > limits.MaxFileBytes)
+            throw new CxrQaException(ErrorCodes.FileTooLarge,
+                $"the file is {bytes.Length} bytes; the limit is {limits.MaxFileBytes}");
+
+        var span = bytes.Span;
+        switch (Sniff(span))
+        {
+            case ImageFormat.Dicom:
+                return Dicom.Read(bytes, limits);
+            case ImageFormat.Jpeg:
+                return DecodeRaster(span, ImageFormat.Jpeg, JpegHeaderReader.Read(span), limits);
+            case ImageFormat.Png:
+                return DecodeRaster(span, ImageFormat.Png, PngHeaderReader.Read(span), limits);
+            default:
+                throw new CxrQaException(ErrorCodes.UnsupportedFormat, "not a JPEG, PNG or DICOM file");
+        }
+    }
+
+    private static DecodedFilm DecodeRaster(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header, DecodeLimits limits)
+    {
+        // Refuse from the header, before a decoder allocates anything: a 100-byte PNG may claim 60000x60000.
+        // The second bound keeps the RGBA working buffer inside one .NET array whatever the limits say.
+        if (header.PixelCount > limits.MaxPixels || header.PixelCount * 4 > Array.MaxLength)
+            throw new CxrQaException(ErrorCodes.ImageTooLarge,
+                $"{format} is {header.Width}x{header.Height} ({header.PixelCount} pixels); the limit is {limits.MaxPixels}");
+        return RasterFilmDecoder.Decode(bytes, format, header);
+    }
 }
