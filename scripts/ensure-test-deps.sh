@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, when missing (a fresh Debian 12 machine, as root).
+#   libgdcm-tools : gdcmconv, the optional decoder for compressed DICOM transfer syntaxes (JPEG 2000, RLE, ...)
+set -euo pipefail
+missing=()
+command -v gdcmconv >/dev/null 2>&1 || missing+=(libgdcm-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
