@@ -6,6 +6,8 @@ using CxrQa.Core.Imaging;
 namespace CxrQa.Tests.Dicom;
 
 /// <summary>Broken, hostile and oversized inputs end in a typed <see cref="CxrQaException"/>.</summary>
+// Serialised with the other class that runs gdcmconv: the temp-file check must not see its files.
+[Collection(DicomFiles.ExternalToolCollection)]
 public sealed class DicomBadInputTests
 {
     private static CxrQaException Fails(byte[] bytes, DecodeLimits? limits = null, DicomFilmReader? reader = null)

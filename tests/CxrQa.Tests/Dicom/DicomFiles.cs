@@ -8,6 +8,9 @@ namespace CxrQa.Tests.Dicom;
 /// <summary>The shared real DICOM files and readers configured with and without the gdcmconv fallback.</summary>
 internal static class DicomFiles
 {
+    /// <summary>xunit collection of the test classes that run gdcmconv (and create its temp files).</summary>
+    public const string ExternalToolCollection = "DICOM external tool";
+
     public const string SiimJpeg = "1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819.dcm";
     public const string NihDx = "1.3.6.1.4.1.11129.5.5.110503645592756492463169821050252582267888.dcm";
 

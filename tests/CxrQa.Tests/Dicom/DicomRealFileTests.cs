@@ -5,6 +5,8 @@ using CxrQa.Core.Imaging;
 namespace CxrQa.Tests.Dicom;
 
 /// <summary>The shared real chest and non-chest DICOM files.</summary>
+// Serialised with the other class that runs gdcmconv: the temp-file check must not see its files.
+[Collection(DicomFiles.ExternalToolCollection)]
 public sealed class DicomRealFileTests
 {
     public static TheoryData<string, string> AllFiles()
