@@ -21,7 +21,7 @@ public class FilmDecoderRejectionTests
         Assert.Equal(64, Decoders.Decode(png, new DecodeLimits { MaxFileBytes = png.Length }).Image.Width);
     }
 
-    [Fact(Skip = "Unknown bytes reach DicomFilmReader.LooksLikeDicom, still a stub in the imaging branch; unskip once the DICOM reader is merged")]
+    [Fact]
     public void Text_file_named_png_is_unsupported() =>
         AssertRefused(ErrorCodes.UnsupportedFormat, "this is not an image, whatever its name says\n"u8.ToArray());
 
