@@ -163,33 +163,56 @@ public static class LogisticRegression
     }
 
     /// <summary>H = (1/n) Z^T diag(s p (1-p)) Z + lambda I (bias excluded), lower triangle mirrored to full.</summary>
+    /// <remarks>The samples are cut into a fixed number of slices whose partial sums run in parallel and are then
+    /// added in slice order, so the result does not depend on the number of cores or on scheduling.</remarks>
     private static void BuildHessian(double[] zt, int n, int d, double[] eta, double[] s, double lambda, double invN, double[] h)
     {
         var p = d + 1;
-        Array.Clear(h);
         var curvature = new double[n];
         for (var i = 0; i < n; i++)
         {
             var q = Sigmoid.Of(eta[i]);
             curvature[i] = invN * s[i] * q * (1 - q);
         }
-        var weighted = new double[Block];
-        for (var start = 0; start < n; start += Block)
+
+        var blocks = (n + Block - 1) / Block;
+        var slices = Math.Min(HessianSlices, blocks);
+        var partial = new double[slices][];
+        Parallel.For(0, slices, slice =>
         {
-            var len = Math.Min(Block, n - start);
-            var wz = weighted.AsSpan(0, len);
-            var c = curvature.AsSpan(start, len);
-            for (var j = 0; j < p; j++)
-            {
-                VectorMath.Multiply(zt.AsSpan(j * n + start, len), c, wz);
-                var hRow = h.AsSpan(j * p, p);
-                for (var k = 0; k <= j; k++) hRow[k] += VectorMath.Dot(wz, zt.AsSpan(k * n + start, len));
-            }
-        }
+            var acc = new double[p * p];
+            for (var b = slice * blocks / slices; b < (slice + 1) * blocks / slices; b++)
+                AccumulateBlock(zt, n, p, curvature, b * Block, Math.Min(Block, n - b * Block), acc);
+            partial[slice] = acc;
+        });
+
+        Array.Copy(partial[0], h, h.Length);
+        for (var slice = 1; slice < slices; slice++) VectorMath.AddScaled(h, 1, partial[slice]);
         for (var j = 0; j < p; j++)
         {
             if (j < d) h[j * p + j] += lambda;
             for (var k = 0; k < j; k++) h[k * p + j] = h[j * p + k];
+        }
+    }
+
+    private const int HessianSlices = 4;
+
+    /// <summary>Adds the lower triangle of one block of samples' Z^T C Z to <paramref name="h"/>.</summary>
+    private static void AccumulateBlock(double[] zt, int n, int p, double[] curvature, int start, int len, double[] h)
+    {
+        var wz = new double[len];
+        var c = curvature.AsSpan(start, len);
+        for (var j = 0; j < p; j++)
+        {
+            VectorMath.Multiply(zt.AsSpan(j * n + start, len), c, wz);
+            var hRow = h.AsSpan(j * p, p);
+            var k = 0;
+            for (; k + 3 <= j; k += 4)
+                VectorMath.Dot4(wz,
+                    zt.AsSpan(k * n + start, len), zt.AsSpan((k + 1) * n + start, len),
+                    zt.AsSpan((k + 2) * n + start, len), zt.AsSpan((k + 3) * n + start, len),
+                    hRow.Slice(k, 4));
+            for (; k <= j; k++) hRow[k] += VectorMath.Dot(wz, zt.AsSpan(k * n + start, len));
         }
     }
 
