@@ -1,3 +1,4 @@
+using CxrQa.Core.Imaging;
 using System.Security.Cryptography;
 using CxrQa.Core.Errors;
 
@@ -64,9 +65,9 @@ public static class LabelledFolderDataset
                 Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read,
                 Options = FileOptions.Asynchronous | FileOptions.SequentialScan, BufferSize = 64 * 1024,
             });
-            var header = new byte[DatasetFileSniffer.HeaderLength];
+            var header = new byte[FilmDecoder.SniffLength];
             var headerLength = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-            if (DatasetFileSniffer.Sniff(header.AsSpan(0, headerLength)) is null) return null;
+            if (FilmDecoder.Sniff(header.AsSpan(0, headerLength)) is null) return null;
 
             stream.Position = 0;
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false));

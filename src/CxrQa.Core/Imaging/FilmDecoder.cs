@@ -9,6 +9,9 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
 {
     public DicomFilmReader Dicom { get; } = dicom;
 
+    /// <summary>Bytes that are enough to sniff any supported format: the DICOM "DICM" sits after a 128-byte preamble.</summary>
+    public const int SniffLength = 132;
+
     /// <summary>The container format, or null when the bytes are none of ours. The fixed JPEG and PNG signatures
     /// are checked before the DICOM heuristics so that an image never reaches the DICOM reader.</summary>
     public static ImageFormat? Sniff(ReadOnlySpan<byte> bytes)

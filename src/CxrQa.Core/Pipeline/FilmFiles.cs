@@ -12,8 +12,6 @@ public sealed record FilmFileListing(IReadOnlyList<FilmFile> Films, IReadOnlyLis
 /// <summary>Turns paths (files and folders, folders recursively) into films, and reads them within the limits.</summary>
 public static class FilmFiles
 {
-    private const int SniffBytes = 132; // enough for the DICOM preamble + "DICM"
-
     /// <summary>
     /// Files are kept in the order given; a folder contributes its image files (by content, not name) in ordinal path
     /// order, shown as the folder joined with the path inside it. Non-image files inside folders are skipped;
@@ -77,8 +75,8 @@ public static class FilmFiles
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
-            var head = new byte[SniffBytes];
-            var n = await stream.ReadAtLeastAsync(head, SniffBytes, throwOnEndOfStream: false, cancellationToken);
+            var head = new byte[FilmDecoder.SniffLength];
+            var n = await stream.ReadAtLeastAsync(head, FilmDecoder.SniffLength, throwOnEndOfStream: false, cancellationToken);
             return FilmDecoder.Sniff(head.AsSpan(0, n)) is not null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
