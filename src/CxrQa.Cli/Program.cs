@@ -4,5 +4,6 @@ using CxrQa.Cli.Commands;
 var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows when not to trust itself.")
 {
     PredictCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -33,7 +33,7 @@ public static class PredictCommand
         };
         command.SetAction((parse, ct) => RunAsync(new PredictRequest(
             parse.GetValue(paths)!, parse.GetValue(model), parse.GetValue(reviewDir)!, parse.GetValue(format)!,
-            parse.GetValue(threshold), Math.Max(1, parse.GetValue(batchSize))), ct));
+            parse.GetValue(threshold), parse.GetValue(batchSize)), ct));
         return command;
     }
 
@@ -50,65 +50,42 @@ public static class PredictCommand
         }
         catch (CxrQaException e)
         {
-            err.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            StandardStreams.Error(err, e.Message);
             return ExitCodes.Setup;
         }
 
         var listing = await FilmFiles.ExpandAsync(request.Paths, ct);
         foreach (var skipped in listing.Skipped)
-            err.MarkupLineInterpolated($"[yellow]warning:[/] skipped {skipped}: not a JPEG, PNG or DICOM file");
+            StandardStreams.Warning(err, $"skipped {skipped}: not a JPEG, PNG or DICOM file");
 
         var writer = new ReviewFolderWriter(request.ReviewDir);
         var lines = new List<PredictionLine>(listing.Films.Count);
-        var failures = 0;
-
-        await err.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
+        await StandardStreams.WithProgressAsync(err, "screening", listing.Films.Count, async advance =>
+        {
+            await foreach (var screened in new FileScreening(service, options).ScreenAsync(listing.Films, request.BatchSize, ct))
             {
-                var task = progress.AddTask("screening", maxValue: Math.Max(1, listing.Films.Count));
-                foreach (var chunk in listing.Films.Chunk(request.BatchSize))
-                {
-                    var inputs = new List<FilmInput>(chunk.Length);
-                    var readErrors = new Dictionary<int, CxrQaException>();
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        try { inputs.Add(await FilmFiles.ReadAsync(chunk[i], options.Limits, ct)); }
-                        catch (CxrQaException e) { readErrors[i] = e; inputs.Add(new FilmInput(chunk[i].DisplayPath, ReadOnlyMemory<byte>.Empty)); }
-                    }
-                    var outcomes = service.Screen(inputs.Where((_, i) => !readErrors.ContainsKey(i)).ToList(), ct);
-                    var next = 0;
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        PredictionLine line;
-                        if (readErrors.TryGetValue(i, out var readError))
-                            line = PredictionLine.Failed(chunk[i].DisplayPath, readError.Code, readError.Message);
-                        else
-                            line = await ToLineAsync(outcomes[next++], writer, ct);
-                        if (line.Error is not null)
-                            failures++;
-                        lines.Add(line);
-                        if (request.Format == "jsonl")
-                            Console.Out.WriteLine(line.ToJson());
-                    }
-                    task.Increment(chunk.Length);
-                }
-            });
+                var line = await ToLineAsync(screened, writer, ct);
+                lines.Add(line);
+                if (request.Format == "jsonl")
+                    Console.Out.WriteLine(line.ToJson());
+                advance();
+            }
+        });
 
         if (request.Format == "table")
             ResultTable.Write(AnsiConsole.Console, lines);
+        var failures = lines.Count(l => l.Error is not null);
         var pending = lines.Count(l => l.Status == "pending_review");
-        err.MarkupLineInterpolated(
-            $"{lines.Count} film(s): {lines.Count - pending - failures} automated, {pending} pending review, {failures} failed.");
+        StandardStreams.Info(err, $"{lines.Count} film(s): {lines.Count - pending - failures} automated, {pending} pending review, {failures} failed.");
         return failures > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Ok;
     }
 
-    private static async Task<PredictionLine> ToLineAsync(ScreeningOutcome outcome, ReviewFolderWriter writer, CancellationToken ct)
+    private static async Task<PredictionLine> ToLineAsync(ScreenedFile screened, ReviewFolderWriter writer, CancellationToken ct)
     {
+        var outcome = screened.Outcome;
         if (outcome.Result is not { } result)
-            return PredictionLine.Failed(outcome.Input.Name, outcome.Error!.Code, outcome.Error.Message);
+            return PredictionLine.Failed(screened.File.DisplayPath, outcome.Error!.Code, outcome.Error.Message);
         var folder = result.Decision.Status == CaseStatus.PendingReview ? await writer.WriteAsync(outcome, cancellationToken: ct) : null;
-        return PredictionLine.From(outcome.Input.Name, result, folder);
+        return PredictionLine.From(screened.File.DisplayPath, result, folder);
     }
 }

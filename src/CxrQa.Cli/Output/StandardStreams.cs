@@ -9,4 +9,23 @@ public static class StandardStreams
     {
         Out = new AnsiConsoleOutput(Console.Error),
     });
+
+    public static void Info(IAnsiConsole console, string message) => console.WriteLine(message);
+
+    public static void Error(IAnsiConsole console, string message) => console.MarkupLineInterpolated($"[red]error:[/] {message}");
+
+    public static void Warning(IAnsiConsole console, string message) => console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar (with ETA) on the given console; the work calls
+    /// the supplied callback once per item done.</summary>
+    public static Task WithProgressAsync(IAnsiConsole console, string description, int total, Func<Action, Task> work) =>
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask(description, maxValue: Math.Max(1, total));
+                await work(() => task.Increment(1));
+            });
 }
