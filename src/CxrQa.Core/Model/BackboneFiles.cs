@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CxrQa.Core.Errors;
 
 namespace CxrQa.Core.Model;
@@ -42,19 +41,4 @@ public sealed record BackboneFiles(string ModelPath, string PreprocessPath)
 
     /// <summary>Lower-case hex SHA-256 of ResNet18.onnx (what <c>graph.backbone_sha256</c> records).</summary>
     public string ComputeModelSha256() => Sha256Hex.OfFile(ModelPath);
-}
-
-/// <summary>Lower-case hex SHA-256, the form model cards record digests in.</summary>
-public static class Sha256Hex
-{
-    public static string Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    public static string OfFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    public static bool AreEqual(string? expected, string actual) =>
-        expected is not null && string.Equals(expected.Trim(), actual, StringComparison.OrdinalIgnoreCase);
 }

@@ -162,6 +162,21 @@ public sealed class ModelBundleTests(BackboneFixture backbone) : IDisposable
     }
 
     [Fact]
+    public void Concurrent_runs_on_one_bundle_give_the_same_answers_as_sequential_ones()
+    {
+        ModelBundleWriter.Save(_dir, Card());
+        using var bundle = ModelBundle.Load(_dir, new ModelRuntimeOptions { MaxBatch = 1 });
+        float[][] images = [.. Enumerable.Range(0, 4).Select(i => TestImages.Film("train", i % 2 == 0 ? "NORMAL" : "PNEUMONIA", 10 + i))];
+        var sequential = images.Select(image => bundle.Run(image, 1).Logits[0]).ToArray();
+
+        var concurrent = new float[images.Length];
+        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            i => concurrent[i] = bundle.Run(images[i], 1).Logits[0]);
+
+        Assert.InRange(TestImages.MaxAbsDiff(sequential, concurrent), 0f, 1e-4f);
+    }
+
+    [Fact]
     public void Run_rejects_an_input_of_the_wrong_length_and_accepts_an_empty_batch()
     {
         ModelBundleWriter.Save(_dir, Card());
