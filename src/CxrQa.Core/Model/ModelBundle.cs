@@ -1,23 +1,136 @@
+using System.Text.Json;
+using CxrQa.Core.Errors;
+
 namespace CxrQa.Core.Model;
 
-/// <summary>STUB — to be replaced: a loaded model bundle (card + ONNX Runtime session), thread-safe to share.</summary>
+/// <summary>
+/// A loaded model bundle: the card (<c>model.json</c>) and an ONNX Runtime session for its serving graph.
+/// Load checks the card, the files' digests and the session's signature, so a bad bundle fails at start-up.
+/// Thread-safe to share: <see cref="Run"/> may be called concurrently.
+/// </summary>
 public sealed class ModelBundle : IDisposable
 {
-    public required ModelCard Card { get; init; }
-    public required string Directory { get; init; }
+    public const string CardFileName = "model.json";
+
+    private readonly BatchedSessionRunner _runner;
+    private readonly BatchedTensorSpec[] _outputs; // logit, embedding, feature_map
+
+    private ModelBundle(ModelCard card, string directory, ModelRuntimeOptions options, BatchedSessionRunner runner, BatchedTensorSpec[] outputs)
+    {
+        Card = card;
+        Directory = directory;
+        Options = options;
+        _runner = runner;
+        _outputs = outputs;
+    }
+
+    public ModelCard Card { get; }
+
+    /// <summary>The bundle directory (full path).</summary>
+    public string Directory { get; }
+
+    public ModelRuntimeOptions Options { get; }
 
     /// <summary>Loads <c>dir/model.json</c>, assembles or opens the graph and checks the card against it.
     /// Throws CxrQaException(ErrorCodes.ModelInvalid) with a clear message on any mismatch.</summary>
-    public static ModelBundle Load(string dir, ModelRuntimeOptions? options = null) => throw new NotImplementedException();
+    public static ModelBundle Load(string dir, ModelRuntimeOptions? options = null)
+    {
+        options ??= new ModelRuntimeOptions();
+        options.Validate();
+        var directory = Path.GetFullPath(dir);
+        var card = ReadCard(directory);
+        ModelCardValidator.Validate(card);
 
-    /// <summary>Runs a batch: input is N x 3 x S x S floats (S = card.preprocessing.input_size).</summary>
-    public ModelOutputs Run(ReadOnlySpan<float> input, int count) => throw new NotImplementedException();
+        var graph = card.Graph.Kind == GraphCard.Onnx
+            ? ReadGraphFile(directory, card.Graph)
+            : AssembleFromBackbone(card.Graph, options);
 
-    public void Dispose() { }
+        var input = new BatchedTensorSpec(card.Graph.InputName, ServingGraphContract.InputItemShape);
+        BatchedTensorSpec[] outputs =
+        [
+            new(card.Graph.Outputs.Logit, ServingGraphContract.LogitItemShape),
+            new(card.Graph.Outputs.Embedding, ServingGraphContract.EmbeddingItemShape),
+            new(card.Graph.Outputs.FeatureMap, ServingGraphContract.FeatureMapItemShape),
+        ];
+        var description = $"the graph of model '{card.Name}' {card.Version} ({card.Graph.Kind})";
+        var session = OrtSessionFactory.Create(graph, options, description);
+        try
+        {
+            SessionSignature.Check(session, input, outputs, description);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        return new ModelBundle(card, directory, options, new BatchedSessionRunner(session, input, options.MaxBatch), outputs);
+    }
+
+    /// <summary>Runs a batch: input is N x 3 x S x S floats (S = card.preprocessing.input_size), split into chunks of
+    /// at most <see cref="ModelRuntimeOptions.MaxBatch"/>.</summary>
+    public ModelOutputs Run(ReadOnlySpan<float> input, int count)
+    {
+        var results = _runner.Run(input, count, _outputs);
+        return new ModelOutputs(count, results[0], results[1], results[2]);
+    }
+
+    public void Dispose() => _runner.Dispose();
+
+    private static ModelCard ReadCard(string directory)
+    {
+        var path = Path.Combine(directory, CardFileName);
+        if (!File.Exists(path))
+            throw new CxrQaException(ErrorCodes.ModelInvalid, $"No {CardFileName} in model directory '{directory}'.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<ModelCard>(stream, ModelCard.JsonOptions)
+                   ?? throw ModelCardValidator.Invalid($"{path} is empty (null)");
+        }
+        catch (JsonException e)
+        {
+            throw new CxrQaException(ErrorCodes.ModelInvalid, $"Invalid model card: {path} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static OnnxGraph ReadGraphFile(string directory, GraphCard graph)
+    {
+        var path = Path.Combine(directory, graph.File!);
+        if (!File.Exists(path))
+            throw new CxrQaException(ErrorCodes.ModelInvalid, $"The model graph '{path}' named by graph.file does not exist.");
+        var bytes = File.ReadAllBytes(path);
+        var actual = Sha256Hex.Of(bytes);
+        if (!Sha256Hex.AreEqual(graph.FileSha256, actual))
+            throw new CxrQaException(ErrorCodes.ModelInvalid,
+                $"graph.file_sha256 in {CardFileName} is {graph.FileSha256} but '{path}' has SHA-256 {actual}: the graph file was changed or replaced.");
+        return new OnnxGraph(bytes);
+    }
+
+    private static OnnxGraph AssembleFromBackbone(GraphCard graph, ModelRuntimeOptions options)
+    {
+        var files = BackboneFiles.Locate(options.BackboneDirectory);
+        var backbone = File.ReadAllBytes(files.ModelPath);
+        var actual = Sha256Hex.Of(backbone);
+        if (!Sha256Hex.AreEqual(graph.BackboneSha256, actual))
+            throw new CxrQaException(ErrorCodes.ModelInvalid,
+                $"graph.backbone_sha256 in {CardFileName} is {graph.BackboneSha256} but the backbone '{files.ModelPath}' has SHA-256 {actual}: " +
+                $"the head was trained on a different backbone ({graph.Backbone ?? "unnamed"}).");
+        var builder = new ServingGraphBuilder(backbone, BackboneMeanImage.Load(files.PreprocessPath));
+        return builder.BuildServingGraph(graph.Head!.Weights, graph.Head.Bias);
+    }
 }
 
 public sealed record ModelRuntimeOptions
 {
     public int IntraOpThreads { get; init; } = 0; // 0: ONNX Runtime's default
     public int MaxBatch { get; init; } = 8;
+
+    /// <summary>Folder holding ResNet18.onnx and ResNetPreprocess.onnx; null: <c>backbone/</c> beside the application.</summary>
+    public string? BackboneDirectory { get; init; }
+
+    internal void Validate()
+    {
+        if (IntraOpThreads < 0) throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, "must be 0 (default) or positive");
+        if (MaxBatch < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be at least 1");
+    }
 }
