@@ -5,17 +5,17 @@ namespace CxrQa.Core.Calibration;
 /// on held-out cases.
 /// </summary>
 /// <remarks>
-/// The NLL is convex in 1/T (it is a logistic regression with one slope and no intercept), hence unimodal in log T,
-/// so golden-section search on log T finds the minimum without derivatives or step-size tuning. T is bounded to
-/// [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>]: on separable data the NLL keeps falling as T -> 0
-/// and an unbounded fit would run away; the bound is then the answer.
+/// In the inverse temperature b = 1/T the NLL is a one-parameter logistic regression (slope b, no intercept), so it
+/// is convex and its derivative g(b) = mean((sigmoid(b z) - y) z) is increasing. We find the root of g by Newton
+/// steps safeguarded by bisection: the bracket can only shrink, so it cannot diverge, and solving g = 0 rather than
+/// comparing NLL values gives the minimiser to machine precision (comparing values stalls at sqrt(epsilon)).
+/// T is bounded to [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>]: on separable data the NLL keeps
+/// falling as T -> 0 and an unbounded fit would run away; the bound is then the answer.
 /// </remarks>
 public static class TemperatureFitter
 {
     public const double MinTemperature = 0.05;
     public const double MaxTemperature = 20.0;
-
-    private static readonly double InverseGoldenRatio = (Math.Sqrt(5) - 1) / 2;
 
     /// <summary>The temperature in [0.05, 20] minimising the mean NLL; 1 when every logit is 0 (any T fits equally).</summary>
     public static double Fit(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels)
@@ -27,42 +27,45 @@ public static class TemperatureFitter
         if (allZero)
             return 1.0;
 
-        var lo = Math.Log(MinTemperature);
-        var hi = Math.Log(MaxTemperature);
-        var c = hi - InverseGoldenRatio * (hi - lo);
-        var d = lo + InverseGoldenRatio * (hi - lo);
-        var fc = BinaryNll.Mean(logits, labels, Math.Exp(c));
-        var fd = BinaryNll.Mean(logits, labels, Math.Exp(d));
-        // 1e-10 in log T is a relative precision of 1e-10 in T: far below what the data can resolve.
-        while (hi - lo > 1e-10)
-        {
-            if (fc <= fd)
-            {
-                hi = d;
-                d = c;
-                fd = fc;
-                c = hi - InverseGoldenRatio * (hi - lo);
-                fc = BinaryNll.Mean(logits, labels, Math.Exp(c));
-            }
-            else
-            {
-                lo = c;
-                c = d;
-                fc = fd;
-                d = lo + InverseGoldenRatio * (hi - lo);
-                fd = BinaryNll.Mean(logits, labels, Math.Exp(d));
-            }
-        }
+        double lo = 1 / MaxTemperature, hi = 1 / MinTemperature;
+        if (Derivatives(logits, labels, lo).Gradient >= 0)
+            return MaxTemperature;
+        if (Derivatives(logits, labels, hi).Gradient <= 0)
+            return MinTemperature;
 
-        // The interior search never evaluates the end points; a minimum at a bound must still return the bound.
-        var best = Math.Exp((lo + hi) / 2);
-        var bestNll = BinaryNll.Mean(logits, labels, best);
-        foreach (var edge in (ReadOnlySpan<double>)[MinTemperature, MaxTemperature])
+        var b = 1.0;
+        for (var iteration = 0; iteration < 200; iteration++)
         {
-            var nll = BinaryNll.Mean(logits, labels, edge);
-            if (nll < bestNll)
-                (best, bestNll) = (edge, nll);
+            var (gradient, curvature) = Derivatives(logits, labels, b);
+            if (gradient == 0)
+                break;
+            if (gradient < 0)
+                lo = b;
+            else
+                hi = b;
+            var newton = curvature > 0 ? b - gradient / curvature : double.NaN;
+            var next = newton > lo && newton < hi ? newton : lo + (hi - lo) / 2;
+            if (Math.Abs(next - b) <= 1e-15 * b || hi - lo <= 1e-15 * hi)
+            {
+                b = next;
+                break;
+            }
+            b = next;
         }
-        return Math.Clamp(best, MinTemperature, MaxTemperature);
+        return Math.Clamp(1 / b, MinTemperature, MaxTemperature);
+    }
+
+    /// <summary>First and second derivative of the mean NLL with respect to the inverse temperature.</summary>
+    private static (double Gradient, double Curvature) Derivatives(ReadOnlySpan<double> logits, ReadOnlySpan<int> labels, double inverseTemperature)
+    {
+        double gradient = 0, curvature = 0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            var z = logits[i];
+            var p = TemperatureScaling.Probability(z * inverseTemperature, 1.0);
+            gradient += (p - labels[i]) * z;
+            curvature += p * (1 - p) * z * z;
+        }
+        return (gradient / logits.Length, curvature / logits.Length);
     }
 }
