@@ -3,5 +3,25 @@ namespace CxrQa.Core.Routing;
 /// <summary>Stable reason codes for routing a case to a radiologist. Clients match on these strings.</summary>
 public static class ReasonCodes
 {
+    /// <summary>The predicted class has no certified threshold, or the confidence is below it.</summary>
     public const string LowConfidence = "low_confidence";
+
+    // Quality gate: the film is not one the model was built to read, whatever its confidence says.
+    public const string TooSmall = "too_small";
+    public const string BlankOrSaturated = "blank_or_saturated";
+    public const string LowContrast = "low_contrast";
+    public const string ColourImage = "colour_image";
+    public const string NotChestModality = "not_chest_modality";
+    public const string LateralView = "lateral_view";
+    public const string PossiblyInverted = "possibly_inverted";
+
+    /// <summary>The film's embedding lies far from every class seen in training (Mahalanobis score above threshold).</summary>
+    public const string OutOfDistribution = "out_of_distribution";
+
+    /// <summary>Every code above, for validation and documentation.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        LowConfidence, TooSmall, BlankOrSaturated, LowContrast, ColourImage, NotChestModality, LateralView,
+        PossiblyInverted, OutOfDistribution,
+    ];
 }

@@ -1,0 +1,58 @@
+namespace CxrQa.Core.OutOfDistribution;
+
+/// <summary>Cholesky factorisation and triangular solves on a packed lower-triangular factor.</summary>
+/// <remarks>Packed row-major: row i holds L[i, 0..i] starting at i (i + 1) / 2, so a d x d factor takes d (d + 1) / 2 values.</remarks>
+public static class Cholesky
+{
+    public static int PackedLength(int d) => checked(d * (d + 1) / 2);
+
+    public static int RowStart(int i) => i * (i + 1) / 2;
+
+    /// <summary>L with L L^T = A, A symmetric positive definite (d x d row-major; only the lower triangle is read).</summary>
+    public static double[] Factor(ReadOnlySpan<double> a, int d)
+    {
+        if (a.Length != d * d)
+            throw new ArgumentException($"matrix has {a.Length} entries, expected {d} x {d}", nameof(a));
+        var l = new double[PackedLength(d)];
+        for (var i = 0; i < d; i++)
+        {
+            var rowI = l.AsSpan(RowStart(i), i + 1);
+            for (var j = 0; j <= i; j++)
+            {
+                var rowJ = l.AsSpan(RowStart(j), j + 1);
+                var sum = a[i * d + j];
+                for (var k = 0; k < j; k++)
+                    sum -= rowI[k] * rowJ[k];
+                if (i == j)
+                {
+                    if (!(sum > 0))
+                        throw new ArgumentException($"matrix is not positive definite (pivot {i} is {sum})", nameof(a));
+                    rowI[i] = Math.Sqrt(sum);
+                }
+                else
+                {
+                    rowI[j] = sum / rowJ[j];
+                }
+            }
+        }
+        return l;
+    }
+
+    /// <summary>||L^{-1} r||^2 by forward substitution: the squared Mahalanobis norm of r under L L^T. Uses <paramref name="work"/> (length d).</summary>
+    public static double SquaredNormOfSolve(ReadOnlySpan<float> packedFactor, ReadOnlySpan<double> r, Span<double> work)
+    {
+        var d = r.Length;
+        var total = 0.0;
+        for (var i = 0; i < d; i++)
+        {
+            var row = packedFactor.Slice(RowStart(i), i + 1);
+            var sum = r[i];
+            for (var k = 0; k < i; k++)
+                sum -= row[k] * work[k];
+            var y = sum / row[i];
+            work[i] = y;
+            total += y * y;
+        }
+        return total;
+    }
+}

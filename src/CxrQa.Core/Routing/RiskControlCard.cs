@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace CxrQa.Core.Routing;
+
+/// <summary>
+/// What the risk-controlled policy certified on the calibration split, for the model card: per predicted class, the
+/// threshold, the evidence behind it and what share of cases it automates.
+/// </summary>
+public sealed record RiskControlCard
+{
+    /// <summary>Probability that a class's certificate is wrong (per class; see <see cref="DeltaPerClass"/>).</summary>
+    [JsonPropertyName("delta")] public required double Delta { get; init; }
+    /// <summary>The delta each class was actually tested at (Delta, or Delta / 2 when the two were made joint).</summary>
+    [JsonPropertyName("delta_per_class")] public required double DeltaPerClass { get; init; }
+    /// <summary>Factor in (0, 1] applied to each alpha before selection, as headroom for distribution shift.</summary>
+    [JsonPropertyName("safety_margin")] public double SafetyMargin { get; init; } = 1.0;
+    /// <summary>No threshold below this is ever chosen.</summary>
+    [JsonPropertyName("threshold_floor")] public double ThresholdFloor { get; init; } = 0.5;
+    [JsonPropertyName("normal")] public required ClassRiskCard Normal { get; init; }
+    [JsonPropertyName("pneumonia")] public required ClassRiskCard Pneumonia { get; init; }
+    /// <summary>Calibration cases of either class automated / all calibration cases.</summary>
+    [JsonPropertyName("overall_coverage")] public required double OverallCoverage { get; init; }
+    [JsonPropertyName("calibration_cases")] public required int CalibrationCases { get; init; }
+
+    public ClassRiskCard For(ScreeningClass predicted) => predicted == ScreeningClass.Pneumonia ? Pneumonia : Normal;
+}
+
+/// <summary>The certificate for automated answers of one predicted class.</summary>
+public sealed record ClassRiskCard
+{
+    /// <summary>The error rate promised among automated answers of this class (before the safety margin).</summary>
+    [JsonPropertyName("alpha")] public required double Alpha { get; init; }
+    /// <summary>The error rate the threshold was certified at: Alpha x safety margin.</summary>
+    [JsonPropertyName("certified_alpha")] public required double CertifiedAlpha { get; init; }
+    /// <summary>Automate answers of this class with confidence at or above this; null = never automate this class.</summary>
+    [JsonPropertyName("threshold")] public double? Threshold { get; init; }
+    /// <summary>Calibration answers of this class at or above the threshold.</summary>
+    [JsonPropertyName("n")] public required int N { get; init; }
+    [JsonPropertyName("errors")] public required int Errors { get; init; }
+    /// <summary>Clopper-Pearson upper bound of their error rate at 1 - delta.</summary>
+    [JsonPropertyName("upper_bound")] public required double UpperBound { get; init; }
+    /// <summary>N / calibration cases predicted as this class.</summary>
+    [JsonPropertyName("coverage")] public required double Coverage { get; init; }
+    /// <summary>Calibration cases predicted as this class.</summary>
+    [JsonPropertyName("predicted_cases")] public required int PredictedCases { get; init; }
+}
