@@ -33,7 +33,7 @@ public static class HeatmapRenderer
         if (options.PngCompressionLevel is < 0 or > 9)
             throw new ArgumentOutOfRangeException(nameof(options), options.PngCompressionLevel, "PngCompressionLevel must be 0..9");
         using var pixmap = bitmap.PeekPixels();
-        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, options.PngCompressionLevel))
+        using var data = pixmap.Encode(new SKPngEncoderOptions(options.PngFilters, options.PngCompressionLevel))
             ?? throw new InvalidOperationException("Skia could not encode the heatmap as PNG");
         return data.ToArray();
     }
