@@ -25,20 +25,21 @@ public static class HeatmapRasterizer
     {
         ArgumentNullException.ThrowIfNull(film);
         ArgumentNullException.ThrowIfNull(cam);
+        BilinearUpsampler.CheckGrid(cam.Grid, CamResult.Side, CamResult.Side);
         CheckTarget(film.Width, film.Height, rgba, rowBytes);
         var opacity = OpacityTable(options, cam);
 
         var blended = BlendTable(opacity);
         var width = film.Width;
-        var levels = new byte[width];
-        var drawer = new LevelRowDrawer(cam, width, film.Height);
+        var upsampler = new BilinearUpsampler(cam.Grid, CamResult.Side, CamResult.Side, width, film.Height);
+        var values = new float[width];
         for (var y = 0; y < film.Height; y++)
         {
-            drawer.Row(y, levels);
+            upsampler.WriteRow(y, values);
             var gray = film.Pixels.AsSpan(y * width, width);
             var row = MemoryMarshal.Cast<byte, uint>(rgba.Slice(y * rowBytes, width * 4));
             for (var x = 0; x < row.Length; x++)
-                row[x] = blended[levels[x] << 8 | gray[x]];
+                row[x] = blended[Level(values[x]) << 8 | gray[x]];
         }
     }
 
@@ -47,6 +48,7 @@ public static class HeatmapRasterizer
     public static void DrawHeatmap(int width, int height, CamResult cam, HeatmapRenderOptions options, Span<byte> rgba, int rowBytes)
     {
         ArgumentNullException.ThrowIfNull(cam);
+        BilinearUpsampler.CheckGrid(cam.Grid, CamResult.Side, CamResult.Side);
         CheckTarget(width, height, rgba, rowBytes);
         var opacity = OpacityTable(options, cam);
 
@@ -59,14 +61,14 @@ public static class HeatmapRasterizer
             colours[q] = alpha == 0 ? 0u : Pack(r, g, b, alpha);
         }
 
-        var levels = new byte[width];
-        var drawer = new LevelRowDrawer(cam, width, height);
+        var upsampler = new BilinearUpsampler(cam.Grid, CamResult.Side, CamResult.Side, width, height);
+        var values = new float[width];
         for (var y = 0; y < height; y++)
         {
-            drawer.Row(y, levels);
+            upsampler.WriteRow(y, values);
             var row = MemoryMarshal.Cast<byte, uint>(rgba.Slice(y * rowBytes, width * 4));
             for (var x = 0; x < row.Length; x++)
-                row[x] = colours[levels[x]];
+                row[x] = colours[Level(values[x])];
         }
     }
 
@@ -118,29 +120,6 @@ public static class HeatmapRasterizer
         ? (uint)(r | g << 8 | b << 16 | a << 24)
         : (uint)(a | b << 8 | g << 16 | r << 24);
 
-    /// <summary>Turns the CAM into one row of quantised levels at a time, reusing its buffers across rows.</summary>
-    private sealed class LevelRowDrawer
-    {
-        private readonly float[] _grid;
-        private readonly LinearResizeAxis _columns;
-        private readonly LinearResizeAxis _rows;
-        private readonly float[] _gridRow = new float[CamResult.Side];
-        private readonly float[] _values;
-
-        public LevelRowDrawer(CamResult cam, int width, int height)
-        {
-            BilinearUpsampler.CheckGrid(cam.Grid, CamResult.Side, CamResult.Side);
-            _grid = cam.Grid;
-            _columns = LinearResizeAxis.Create(CamResult.Side, width);
-            _rows = LinearResizeAxis.Create(CamResult.Side, height);
-            _values = new float[width];
-        }
-
-        public void Row(int y, Span<byte> levels)
-        {
-            BilinearUpsampler.UpsampleRow(_grid, CamResult.Side, _columns, _rows, y, _gridRow, _values);
-            for (var x = 0; x < levels.Length; x++)
-                levels[x] = (byte)Math.Clamp((int)(_values[x] * (Levels - 1) + 0.5f), 0, Levels - 1);
-        }
-    }
+    /// <summary>v in [0, 1] to a table level; out-of-range values (a hand-made grid) clamp, NaN goes to 0.</summary>
+    private static int Level(float v) => Math.Clamp((int)(v * (Levels - 1) + 0.5f), 0, Levels - 1);
 }
