@@ -24,9 +24,14 @@ public static class TrainHeadCommand
             Description = "Fraction of patients held out of training for calibration and routing thresholds.",
             DefaultValueFactory = _ => 0.15,
         };
+        var cache = new Option<string?>("--cache-dir")
+        {
+            Description = "Cache of backbone embeddings between runs (default: ~/.cache/cxrqa; 'none' disables).",
+            DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "cxrqa"),
+        };
         var command = new Command("train-head", "Train the frozen-backbone baseline: ResNet18 features + logistic head, C by patient-grouped CV.")
         {
-            data, output, name, version, seed, calibration,
+            data, output, name, version, seed, calibration, cache,
         };
         command.SetAction((parse, ct) =>
         {
@@ -37,6 +42,7 @@ public static class TrainHeadCommand
                 Version = parse.GetValue(version)!,
                 Seed = parse.GetValue(seed),
                 CalibrationFraction = parse.GetValue(calibration),
+                CacheDirectory = parse.GetValue(cache) is { } c && c != "none" ? c : null,
                 GitCommit = GitInfo.TryGetCommit(),
                 Command = "cxrqa " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             }, ct);

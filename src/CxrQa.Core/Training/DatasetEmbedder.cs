@@ -19,14 +19,23 @@ public sealed record DatasetEmbeddings(FeatureMatrix Features, IReadOnlyList<Lab
 public sealed class DatasetEmbedder(FilmDecoder decoder, FilmPreprocessor preprocessor, BackboneFeatureExtractor backbone)
 {
     public async Task<DatasetEmbeddings> EmbedAsync(IReadOnlyList<LabelledImage> images, DecodeLimits limits, int batchSize,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        EmbeddingCache? cache = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var inputLength = 3 * preprocessor.Options.InputSize * preprocessor.Options.InputSize;
-        var rows = new List<float[]>(images.Count);
-        var kept = new List<LabelledImage>(images.Count);
+        var embeddingOf = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var skipped = new List<SkippedImage>();
         var done = 0;
-        foreach (var batch in images.Chunk(Math.Max(1, batchSize)))
+        var todo = new List<LabelledImage>();
+        foreach (var image in images)
+        {
+            if (cache is not null && cache.TryGet(image.Sha256, out var cached))
+                embeddingOf[image.Sha256] = cached;
+            else
+                todo.Add(image);
+        }
+        done = images.Count - todo.Count;
+        progress?.Report(done);
+        foreach (var batch in todo.Chunk(Math.Max(1, batchSize)))
         {
             var bytes = await Task.WhenAll(batch.Select(i => File.ReadAllBytesAsync(i.Path, cancellationToken)));
             var input = new float[batch.Length * inputLength];
@@ -50,8 +59,9 @@ public sealed class DatasetEmbedder(FilmDecoder decoder, FilmPreprocessor prepro
             var embeddings = good.Length == 0 ? [] : backbone.ExtractEmbeddings(compact, good.Length);
             for (var k = 0; k < good.Length; k++)
             {
-                rows.Add(embeddings.AsSpan(k * ModelOutputs.EmbeddingSize, ModelOutputs.EmbeddingSize).ToArray());
-                kept.Add(batch[good[k]]);
+                var row = embeddings.AsSpan(k * ModelOutputs.EmbeddingSize, ModelOutputs.EmbeddingSize).ToArray();
+                embeddingOf[batch[good[k]].Sha256] = row;
+                cache?.Add(batch[good[k]].Sha256, row);
             }
             for (var i = 0; i < batch.Length; i++)
                 if (errors[i] is { } e)
@@ -59,6 +69,9 @@ public sealed class DatasetEmbedder(FilmDecoder decoder, FilmPreprocessor prepro
             done += batch.Length;
             progress?.Report(done);
         }
+        cache?.Save();
+        var kept = images.Where(i => embeddingOf.ContainsKey(i.Sha256)).ToList();
+        var rows = kept.Select(i => embeddingOf[i.Sha256]).ToList();
         var features = rows.Count == 0 ? new FeatureMatrix([], 0, ModelOutputs.EmbeddingSize) : FeatureMatrix.FromRows(rows);
         return new DatasetEmbeddings(features, kept, skipped);
     }

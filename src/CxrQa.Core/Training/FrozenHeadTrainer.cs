@@ -29,7 +29,10 @@ public sealed class FrozenHeadTrainer(DatasetEmbedder embedder, PreprocessingCar
         IProgress<FrozenHeadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var dataset = await LabelledFolderDataset.Scan(dataDirectory, cancellationToken);
-        var embeddings = await embedder.EmbedAsync(dataset.Images, DecodeLimits.Default, options.BatchSize,
+        var cache = options.CacheDirectory is { } dir
+            ? EmbeddingCache.Open(EmbeddingCache.FileFor(dir, backbone.BackboneSha256, JsonSerializer.Serialize(preprocessing)))
+            : null;
+        var embeddings = await embedder.EmbedAsync(dataset.Images, DecodeLimits.Default, options.BatchSize, cache,
             new Progress<int>(n => progress?.Report(new FrozenHeadProgress("embedding films", n, dataset.Count))), cancellationToken);
 
         var labels = embeddings.Images.Select(i => i.Label).ToArray();

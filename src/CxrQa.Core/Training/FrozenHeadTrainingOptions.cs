@@ -12,6 +12,8 @@ public sealed record FrozenHeadTrainingOptions
     public int BatchSize { get; init; } = 8;
     /// <summary>Routing threshold of the seed's fixed rule, written into the card.</summary>
     public double ConfidenceThreshold { get; init; } = 0.80;
+    /// <summary>Where backbone embeddings are cached between runs (null: no cache).</summary>
+    public string? CacheDirectory { get; init; }
     public string? GitCommit { get; init; }
     public string? Command { get; init; }
 }

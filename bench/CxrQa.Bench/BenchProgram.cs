@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using CxrQa.Core.Dicom;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Model;
+using CxrQa.Core.Pipeline;
+
+namespace CxrQa.Bench;
+
+/// <summary>
+/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N]
+/// Prints Markdown tables: per-stage latency for a 224 px JPEG and a full-resolution film, and folder throughput.
+/// </summary>
+public static class BenchProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var data = Arg(args, "--data") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared", "data"));
+        var runs = int.Parse(Arg(args, "--runs") ?? "50");
+        var folderFilms = int.Parse(Arg(args, "--folder-films") ?? "400");
+        using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
+        var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
+        var service = new ScreeningService(decoder, model, new ScreeningOptions());
+        var preprocessor = service.Preprocessor;
+
+        Console.WriteLine($"# CxrQa bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, model {model.Card.Name} {model.Card.Version}");
+        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine();
+
+        var small = FirstFile(Path.Combine(data, "kermany-224", "train", "NORMAL"));
+        var large = LargestFile(Path.Combine(data, "kermany-fullres-sample"));
+        foreach (var (label, path) in new[] { ("224 px JPEG", small), ("full-resolution JPEG", large) })
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            var film = decoder.Decode(bytes, DecodeLimits.Default);
+            var enhanced = preprocessor.Enhance(film.Image);
+            var input = new float[3 * 224 * 224];
+            preprocessor.WriteModelInput(enhanced, input);
+            var films = new[] { new FilmInput(path, bytes) };
+            Console.WriteLine($"## {label}: {Path.GetFileName(path)} ({film.Image.Width}x{film.Image.Height}, {bytes.Length / 1024} KiB)");
+            Console.WriteLine();
+            Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
+            Console.WriteLine("|---|---|---|---|---|");
+            Console.WriteLine(Timing.Measure("decode", 5, runs, () => decoder.Decode(bytes, DecodeLimits.Default)).Row());
+            Console.WriteLine(Timing.Measure("preprocess (resize + CLAHE + planes)", 5, runs, () =>
+            {
+                var e = preprocessor.Enhance(film.Image);
+                preprocessor.WriteModelInput(e, input);
+            }).Row());
+            Console.WriteLine(Timing.Measure("inference (batch 1)", 5, runs, () => model.Run(input, 1)).Row());
+            Console.WriteLine(Timing.Measure("total (ScreeningService.Screen)", 5, runs, () => service.Screen(films)).Row());
+            Console.WriteLine();
+        }
+
+        var batch8 = new float[8 * 3 * 224 * 224];
+        Console.WriteLine("## Inference batch 8");
+        Console.WriteLine();
+        Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine(Timing.Measure("inference (batch 8)", 3, Math.Max(10, runs / 4), () => model.Run(batch8, 8)).Row());
+        Console.WriteLine();
+
+        var listing = await FilmFiles.ExpandAsync([Path.Combine(data, "kermany-224", "train", "PNEUMONIA")]);
+        var folder = listing.Films.Take(folderFilms).ToList();
+        var screening = new FileScreening(service, new ScreeningOptions());
+        await foreach (var _ in screening.ScreenAsync(folder.Take(16).ToList(), 8)) { } // warm-up
+        var sw = Stopwatch.StartNew();
+        var n = 0;
+        await foreach (var _ in screening.ScreenAsync(folder, 8)) n++;
+        var seconds = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"## Folder throughput (FileScreening, batch 8, {n} 224 px JPEGs): {n / seconds:0.0} films/s ({seconds:0.00} s)");
+        Console.WriteLine();
+        Console.WriteLine($"load average at end: {LoadAverage()}");
+        return 0;
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FirstFile(string dir) => Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal).First();
+
+    private static string LargestFile(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).MaxBy(f => new FileInfo(f).Length)!;
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+    private static string FindRepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "CxrQa.sln")))
+                return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
