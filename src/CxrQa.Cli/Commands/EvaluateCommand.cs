@@ -10,6 +10,7 @@ using CxrQa.Core.Errors;
 using CxrQa.Core.Evaluation;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Routing;
+using CxrQa.Core.Trust;
 
 namespace CxrQa.Cli.Commands;
 
@@ -36,7 +37,7 @@ public static class EvaluateCommand
         CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
-        var options = new ScreeningOptions { FixedConfidenceThreshold = threshold };
+        var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = threshold } };
         ScreeningService service;
         LabelledDataset dataset;
         try

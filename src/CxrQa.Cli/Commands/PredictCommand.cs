@@ -4,6 +4,7 @@ using CxrQa.Core.Errors;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Review;
 using CxrQa.Core.Routing;
+using CxrQa.Core.Trust;
 using Spectre.Console;
 
 namespace CxrQa.Cli.Commands;
@@ -42,7 +43,7 @@ public static class PredictCommand
     private static async Task<int> RunAsync(PredictRequest request, CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
-        var options = new ScreeningOptions { FixedConfidenceThreshold = request.Threshold };
+        var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = request.Threshold } };
         ScreeningService service;
         try
         {

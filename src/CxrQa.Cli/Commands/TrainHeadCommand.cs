@@ -5,6 +5,7 @@ using CxrQa.Core.Errors;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Training;
+using CxrQa.Core.Trust;
 using Spectre.Console;
 
 namespace CxrQa.Cli.Commands;
@@ -22,7 +23,7 @@ public static class TrainHeadCommand
         var calibration = new Option<double>("--calibration-fraction")
         {
             Description = "Fraction of patients held out of training for calibration and routing thresholds.",
-            DefaultValueFactory = _ => 0.15,
+            DefaultValueFactory = _ => 0.30,
         };
         var cache = new Option<string?>("--cache-dir")
         {
@@ -78,7 +79,8 @@ public static class TrainHeadCommand
                     foreach (var t in tasks.Values) t.Value = t.MaxValue;
                 });
 
-            var card = ModelBundleWriter.Save(outDir, result!.Card);
+            ModelBundleWriter.Save(outDir, result!.Card);
+            var card = ModelBundleWriter.Save(outDir, TrustLayerFitter.WriteInto(outDir, result.Card, result.Trust));
             foreach (var s in result.Embeddings.Skipped)
                 StandardStreams.Warning(err, $"skipped {s.RelativePath}: {s.Code}: {s.Message}");
             var m = card.ValidationMetrics;
@@ -86,6 +88,9 @@ public static class TrainHeadCommand
                 $"{card.Training!.Images} films / {card.Training.Patients} patients trained on, {result.CalibrationRows.Length} held out for calibration. " +
                 $"Chosen C {result.Head.ChosenC:G3}: patient-grouped CV AUC {m["cv_auc"]:0.0000} ± {m["cv_auc_std"]:0.0000}, " +
                 $"out-of-fold accuracy {m["oof_accuracy"]:P1}, sensitivity {m["oof_sensitivity"]:P1}, specificity {m["oof_specificity"]:P1}.");
+            StandardStreams.Info(err, card.DecisionPolicy.Description ?? "");
+            StandardStreams.Info(err, $"temperature {card.Temperature:0.000}: ECE {card.Calibration!.EceBefore:0.000} -> {card.Calibration.EceAfter:0.000} " +
+                $"on {card.Calibration.Cases} calibration films; OOD threshold {card.OutOfDistribution!.Threshold:0.0} (p{card.OutOfDistribution.Percentile}).");
             StandardStreams.Info(err, $"bundle written to {Path.GetFullPath(outDir)}");
             return ExitCodes.Ok;
         }

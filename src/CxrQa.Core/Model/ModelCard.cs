@@ -23,6 +23,10 @@ public sealed record ModelCard
     /// <summary>Temperature applied to the logit before the sigmoid (1 = uncalibrated).</summary>
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 1.0;
     [JsonPropertyName("decision_policy")] public required DecisionPolicyCard DecisionPolicy { get; init; }
+    /// <summary>How <see cref="Temperature"/> was fitted, and what it did to calibration.</summary>
+    [JsonPropertyName("calibration")] public CalibrationCard? Calibration { get; init; }
+    /// <summary>The out-of-distribution gate: Mahalanobis distance of the embedding to the training films.</summary>
+    [JsonPropertyName("out_of_distribution")] public OutOfDistributionCard? OutOfDistribution { get; init; }
     [JsonPropertyName("training")] public TrainingCard? Training { get; init; }
     /// <summary>Validation metrics by name (e.g. "cv_auc", "cv_auc_std", "cv_accuracy").</summary>
     [JsonPropertyName("validation_metrics")] public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
@@ -82,10 +86,42 @@ public sealed record LinearHeadCard
 
 public sealed record DecisionPolicyCard
 {
-    /// <summary>"fixed_confidence": automated when the probability of the predicted class is at least <see cref="Threshold"/>.</summary>
-    [JsonPropertyName("mode")] public string Mode { get; init; } = "fixed_confidence";
+    public const string FixedConfidence = "fixed_confidence";
+    public const string RiskControlled = "risk_controlled";
+
+    /// <summary>"fixed_confidence": automated when the probability of the predicted class is at least <see cref="Threshold"/>.
+    /// "risk_controlled": per-class thresholds certified on the calibration split (<see cref="RiskControl"/>).</summary>
+    [JsonPropertyName("mode")] public string Mode { get; init; } = FixedConfidence;
     [JsonPropertyName("threshold")] public double Threshold { get; init; } = 0.80;
+    [JsonPropertyName("risk_control")] public Routing.RiskControlCard? RiskControl { get; init; }
+    /// <summary>The policy in words a radiologist can read.</summary>
     [JsonPropertyName("description")] public string? Description { get; init; }
+}
+
+public sealed record CalibrationCard
+{
+    [JsonPropertyName("method")] public string Method { get; init; } = "temperature scaling (NLL) on a patient-grouped calibration split";
+    [JsonPropertyName("cases")] public required int Cases { get; init; }
+    [JsonPropertyName("temperature")] public required double Temperature { get; init; }
+    [JsonPropertyName("ece_before")] public required double EceBefore { get; init; }
+    [JsonPropertyName("ece_after")] public required double EceAfter { get; init; }
+    [JsonPropertyName("nll_before")] public required double NllBefore { get; init; }
+    [JsonPropertyName("nll_after")] public required double NllAfter { get; init; }
+    /// <summary>File in the bundle holding the calibration logits and labels, so thresholds can be recomputed for another alpha/delta.</summary>
+    [JsonPropertyName("scores_file")] public string ScoresFile { get; init; } = "calibration.json";
+}
+
+public sealed record OutOfDistributionCard
+{
+    [JsonPropertyName("method")] public string Method { get; init; } = "Mahalanobis distance of the 512-d embedding to class means, shared Ledoit-Wolf-shrunk covariance";
+    [JsonPropertyName("file")] public string File { get; init; } = "ood.bin";
+    [JsonPropertyName("file_sha256")] public required string FileSha256 { get; init; }
+    /// <summary>Films scoring above this squared distance are out of distribution.</summary>
+    [JsonPropertyName("threshold")] public required double Threshold { get; init; }
+    [JsonPropertyName("percentile")] public required double Percentile { get; init; }
+    [JsonPropertyName("calibration_cases")] public required int CalibrationCases { get; init; }
+    [JsonPropertyName("training_cases")] public required int TrainingCases { get; init; }
+    [JsonPropertyName("shrinkage")] public required double Shrinkage { get; init; }
 }
 
 public sealed record TrainingCard

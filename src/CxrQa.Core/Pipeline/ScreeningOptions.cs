@@ -7,8 +7,8 @@ public sealed record ScreeningOptions
 {
     public DecodeLimits Limits { get; init; } = DecodeLimits.Default;
 
-    /// <summary>When set, overrides the bundle's decision policy with the seed's fixed confidence rule.</summary>
-    public double? FixedConfidenceThreshold { get; init; }
+    /// <summary>Deployment overrides of the bundle's routing policy (a pinned threshold, or other alpha/delta).</summary>
+    public Trust.RoutingOverrides Routing { get; init; } = new();
 
     /// <summary>Films decoded and preprocessed in parallel; the network runs them as one batch.</summary>
     public int DecodeParallelism { get; init; } = Environment.ProcessorCount;

@@ -1,3 +1,4 @@
+using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Routing;
 
@@ -12,6 +13,8 @@ namespace CxrQa.Core.Pipeline;
 /// <param name="Decision">Automated or pending review, with reasons.</param>
 /// <param name="InputSha256">Hex sha256 of the input bytes.</param>
 /// <param name="Metadata">What the decoder learned about the film.</param>
+/// <param name="OodScore">Squared Mahalanobis distance of the embedding to the training films (NaN when the bundle has no OOD gate).</param>
+/// <param name="Heatmap">Grad-CAM at the last block for the predicted class (7x7, normalised).</param>
 public sealed record ScreeningResult(
     string CaseId,
     string Prediction,
@@ -21,7 +24,9 @@ public sealed record ScreeningResult(
     RoutingDecision Decision,
     string InputSha256,
     FilmMetadata Metadata,
-    ModelIdentity Model);
+    ModelIdentity Model,
+    double OodScore,
+    CamResult Heatmap);
 
 public sealed record ModelIdentity(
     [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,

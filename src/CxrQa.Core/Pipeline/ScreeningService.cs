@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Errors;
+using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Routing;
+using CxrQa.Core.Trust;
 
 namespace CxrQa.Core.Pipeline;
 
@@ -16,7 +18,8 @@ public sealed class ScreeningService
     private readonly FilmDecoder _decoder;
     private readonly FilmPreprocessor _preprocessor;
     private readonly ModelBundle _model;
-    private readonly ConfidenceThresholdPolicy _policy;
+    private readonly BundleTrust _trust;
+    private readonly float[] _headWeights;
     private readonly ScreeningOptions _options;
     private readonly int _inputLength;
 
@@ -28,13 +31,18 @@ public sealed class ScreeningService
         _preprocessor = new FilmPreprocessor(PreprocessingFromCard(model.Card.Preprocessing));
         var size = model.Card.Preprocessing.InputSize;
         _inputLength = 3 * size * size;
-        _policy = new ConfidenceThresholdPolicy(options.FixedConfidenceThreshold ?? model.Card.DecisionPolicy.Threshold);
+        _trust = BundleTrust.Load(model, options.Routing);
+        _headWeights = model.Card.Graph.Head?.Weights
+            ?? throw new CxrQaException(ErrorCodes.ModelInvalid, "graph.head is missing: Grad-CAM needs the linear head's weights");
         Model = new ModelIdentity(model.Card.Name, model.Card.Version);
     }
 
     public ModelIdentity Model { get; }
 
     public FilmPreprocessor Preprocessor => _preprocessor;
+
+    /// <summary>The routing policy in force and, for risk-controlled routing, its certificate.</summary>
+    public BundleTrust Trust => _trust;
 
     /// <summary>Screens a batch; outcomes come back in input order, one per input.</summary>
     public IReadOnlyList<ScreeningOutcome> Screen(IReadOnlyList<FilmInput> films, CancellationToken cancellationToken = default)
@@ -66,7 +74,7 @@ public sealed class ScreeningService
         for (var k = 0; k < ok.Length; k++)
         {
             var i = ok[k];
-            outcomes[i] = new ScreeningOutcome(films[i], Answer(prepared[i]!, outputs!.Logits[k]), null) { Film = prepared[i]!.Film };
+            outcomes[i] = new ScreeningOutcome(films[i], Answer(prepared[i]!, outputs!, k), null) { Film = prepared[i]!.Film };
         }
         return outcomes;
     }
@@ -89,21 +97,33 @@ public sealed class ScreeningService
         return compact;
     }
 
-    private ScreeningResult Answer(PreparedFilm film, float logit)
+    private ScreeningResult Answer(PreparedFilm film, ModelOutputs outputs, int k)
     {
+        var logit = outputs.Logits[k];
         var p = TemperatureScaling.Probability(logit, _model.Card.Temperature);
         var pneumonia = p >= 0.5;
         var confidence = pneumonia ? p : 1 - p;
+        var reasons = new List<string>();
+        if (_trust.IsOutOfDistribution(outputs.Embedding(k), out var oodScore))
+            reasons.Add(ReasonCodes.OutOfDistribution);
+        var policy = _trust.Policy.Route(p);
+        reasons.AddRange(policy.Reasons);
+        var decision = reasons.Count == 0
+            ? new RoutingDecision(CaseStatus.Automated, [])
+            : new RoutingDecision(CaseStatus.PendingReview, reasons.Distinct().ToList());
+        var cam = GradCam.Compute(outputs.FeatureMap(k), _headWeights, pneumonia ? TargetClass.Pneumonia : TargetClass.Normal);
         return new ScreeningResult(
             CaseId: Guid.CreateVersion7().ToString("N"),
             Prediction: pneumonia ? "Pneumonia" : "Normal",
             PneumoniaProbability: p,
             Confidence: confidence,
             Logit: logit,
-            Decision: _policy.Route(confidence),
+            Decision: decision,
             InputSha256: film.Sha256,
             Metadata: film.Film.Metadata,
-            Model: Model);
+            Model: Model,
+            OodScore: oodScore,
+            Heatmap: cam);
     }
 
     private static PreprocessingOptions PreprocessingFromCard(PreprocessingCard card) => new()

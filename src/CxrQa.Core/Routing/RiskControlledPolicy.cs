@@ -4,7 +4,7 @@ namespace CxrQa.Core.Routing;
 /// Automates an answer only when its predicted class has a certified threshold and the confidence reaches it;
 /// everything else goes to a radiologist as <see cref="ReasonCodes.LowConfidence"/>.
 /// </summary>
-public sealed class RiskControlledPolicy
+public sealed class RiskControlledPolicy : IRoutingPolicy
 {
     public RiskControlledPolicy(double? normalThreshold, double? pneumoniaThreshold)
     {

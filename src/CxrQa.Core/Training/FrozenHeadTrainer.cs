@@ -3,6 +3,7 @@ using CxrQa.Core.Data;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Learning;
 using CxrQa.Core.Model;
+using CxrQa.Core.Trust;
 
 namespace CxrQa.Core.Training;
 
@@ -13,7 +14,8 @@ public sealed record FrozenHeadTrainingResult(
     DatasetEmbeddings Embeddings,
     int[] TrainRows,
     int[] CalibrationRows,
-    HeadTrainingResult Head);
+    HeadTrainingResult Head,
+    TrustLayer Trust);
 
 /// <summary>Progress of <see cref="FrozenHeadTrainer"/>: embedding films, then fitting heads.</summary>
 public sealed record FrozenHeadProgress(string Stage, int Done, int Total);
@@ -48,8 +50,16 @@ public sealed class FrozenHeadTrainer(DatasetEmbedder embedder, PreprocessingCar
             new Progress<HeadTrainingProgress>(p => progress?.Report(new FrozenHeadProgress("fitting heads", p.FitsDone, p.FitsTotal))),
             cancellationToken);
 
+        progress?.Report(new FrozenHeadProgress("fitting trust layer", 0, 1));
+        var calibrationFeatures = embeddings.Features.SelectRows(split.Calibration);
+        var trust = TrustLayerFitter.Fit(new TrustLayerInputs(
+            trainFeatures.Data, split.Train.Select(i => labels[i]).ToArray(),
+            calibrationFeatures.Data, head.Model.Logits(calibrationFeatures), split.Calibration.Select(i => labels[i]).ToArray()),
+            options.Trust);
+        progress?.Report(new FrozenHeadProgress("fitting trust layer", 1, 1));
+
         var card = BuildCard(options, dataset, embeddings, split, head);
-        return new FrozenHeadTrainingResult(card, dataset, embeddings, split.Train, split.Calibration, head);
+        return new FrozenHeadTrainingResult(card, dataset, embeddings, split.Train, split.Calibration, head, trust);
     }
 
     private ModelCard BuildCard(FrozenHeadTrainingOptions options, LabelledDataset dataset, DatasetEmbeddings embeddings,

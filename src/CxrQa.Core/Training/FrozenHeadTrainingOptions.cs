@@ -6,7 +6,7 @@ public sealed record FrozenHeadTrainingOptions
     public required string Name { get; init; }
     public string Version { get; init; } = "1.0.0";
     /// <summary>Patients held out of head training for calibration and the routing thresholds (never trained on).</summary>
-    public double CalibrationFraction { get; init; } = 0.15;
+    public double CalibrationFraction { get; init; } = 0.30;
     public int Seed { get; init; } = 42;
     public int Folds { get; init; } = 5;
     public int BatchSize { get; init; } = 8;
@@ -14,6 +14,7 @@ public sealed record FrozenHeadTrainingOptions
     public double ConfidenceThreshold { get; init; } = 0.80;
     /// <summary>Where backbone embeddings are cached between runs (null: no cache).</summary>
     public string? CacheDirectory { get; init; }
+    public Trust.TrustLayerOptions Trust { get; init; } = new();
     public string? GitCommit { get; init; }
     public string? Command { get; init; }
 }

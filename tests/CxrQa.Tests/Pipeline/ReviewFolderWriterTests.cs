@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Review;
@@ -16,7 +17,8 @@ public sealed class ReviewFolderWriterTests : IDisposable
         new FilmInput("some/dir/film.png", bytes),
         new ScreeningResult(caseId, "Pneumonia", 0.7, 0.7, 0.85,
             new RoutingDecision(CaseStatus.PendingReview, [ReasonCodes.LowConfidence]),
-            "abc", new FilmMetadata(ImageFormat.Png, 10, 10, 8, 1, 0, null), new ModelIdentity("m", "1")),
+            "abc", new FilmMetadata(ImageFormat.Png, 10, 10, 8, 1, 0, null), new ModelIdentity("m", "1"),
+            double.NaN, CamResult.EmptyMap()),
         null);
 
     [Fact]

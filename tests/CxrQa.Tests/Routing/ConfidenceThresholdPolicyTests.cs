@@ -8,11 +8,13 @@ public class ConfidenceThresholdPolicyTests
     [Theory]
     [InlineData(0.80, 0.80, CaseStatus.Automated)]
     [InlineData(0.80, 0.7999, CaseStatus.PendingReview)]
+    [InlineData(0.80, 0.19, CaseStatus.Automated)] // a confident Normal
+    [InlineData(0.80, 0.2101, CaseStatus.PendingReview)]
     [InlineData(0.95, 0.999, CaseStatus.Automated)]
     [InlineData(0.5, 0.5, CaseStatus.Automated)]
-    public void Routes_on_the_threshold_inclusively(double threshold, double confidence, CaseStatus expected)
+    public void Routes_on_the_threshold_inclusively(double threshold, double pneumoniaProbability, CaseStatus expected)
     {
-        var decision = new ConfidenceThresholdPolicy(threshold).Route(confidence);
+        var decision = new ConfidenceThresholdPolicy(threshold).Route(pneumoniaProbability);
         Assert.Equal(expected, decision.Status);
         Assert.Equal(expected == CaseStatus.PendingReview, decision.Reasons.Contains(ReasonCodes.LowConfidence));
     }
