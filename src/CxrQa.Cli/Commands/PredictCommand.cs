@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CxrQa.Cli.Output;
 using CxrQa.Core.Errors;
+using CxrQa.Core.Explain;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Review;
 using CxrQa.Core.Routing;
@@ -26,19 +27,24 @@ public static class PredictCommand
         {
             Description = "Pin the seed's fixed rule: automate when the predicted class's probability is at least this.",
         };
+        var heatmaps = new Option<string?>("--heatmaps")
+        {
+            Description = "Folder for one Grad-CAM overlay PNG per film (<name>.gradcam.png, at the film's own size).",
+        };
         var batchSize = CommonOptions.BatchSize();
 
         var command = new Command("predict", "Screen chest X-ray films (JPEG, PNG, DICOM) and route each one.")
         {
-            paths, model, reviewDir, format, threshold, batchSize,
+            paths, model, reviewDir, format, threshold, heatmaps, batchSize,
         };
         command.SetAction((parse, ct) => RunAsync(new PredictRequest(
             parse.GetValue(paths)!, parse.GetValue(model), parse.GetValue(reviewDir)!, parse.GetValue(format)!,
-            parse.GetValue(threshold), parse.GetValue(batchSize)), ct));
+            parse.GetValue(threshold), parse.GetValue(heatmaps), parse.GetValue(batchSize)), ct));
         return command;
     }
 
-    private sealed record PredictRequest(string[] Paths, string? Model, string ReviewDir, string Format, double? Threshold, int BatchSize);
+    private sealed record PredictRequest(string[] Paths, string? Model, string ReviewDir, string Format, double? Threshold,
+        string? HeatmapDir, int BatchSize);
 
     private static async Task<int> RunAsync(PredictRequest request, CancellationToken ct)
     {
@@ -60,12 +66,13 @@ public static class PredictCommand
             StandardStreams.Warning(err, $"skipped {skipped}: not a JPEG, PNG or DICOM file");
 
         var writer = new ReviewFolderWriter(request.ReviewDir);
+        var heatmapWriter = request.HeatmapDir is { } dir ? new HeatmapFileWriter(dir) : null;
         var lines = new List<PredictionLine>(listing.Films.Count);
         await StandardStreams.WithProgressAsync(err, "screening", listing.Films.Count, async advance =>
         {
             await foreach (var screened in new FileScreening(service, options).ScreenAsync(listing.Films, request.BatchSize, ct))
             {
-                var line = await ToLineAsync(screened, writer, ct);
+                var line = await ToLineAsync(screened, service, writer, heatmapWriter, ct);
                 lines.Add(line);
                 if (request.Format == "jsonl")
                     Console.Out.WriteLine(line.ToJson());
@@ -81,12 +88,20 @@ public static class PredictCommand
         return failures > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Ok;
     }
 
-    private static async Task<PredictionLine> ToLineAsync(ScreenedFile screened, ReviewFolderWriter writer, CancellationToken ct)
+    private static async Task<PredictionLine> ToLineAsync(ScreenedFile screened, ScreeningService service, ReviewFolderWriter writer,
+        HeatmapFileWriter? heatmaps, CancellationToken ct)
     {
         var outcome = screened.Outcome;
         if (outcome.Result is not { } result)
             return PredictionLine.Failed(screened.File.DisplayPath, outcome.Error!.Code, outcome.Error.Message);
-        var folder = result.Decision.Status == CaseStatus.PendingReview ? await writer.WriteAsync(outcome, cancellationToken: ct) : null;
-        return PredictionLine.From(screened.File.DisplayPath, result, folder);
+        var pending = result.Decision.Status == CaseStatus.PendingReview;
+        var overlay = pending || heatmaps is not null
+            ? FilmOverlay.RenderPng(outcome.Film!.Image, result.Heatmap, service.Preprocessor.Options)
+            : null;
+        var folder = pending
+            ? await writer.WriteAsync(outcome, new Dictionary<string, byte[]> { ["gradcam.png"] = overlay! }, ct)
+            : null;
+        var heatmapFile = heatmaps is not null ? await heatmaps.WriteAsync(screened.File.DisplayPath, result.CaseId, overlay!, ct) : null;
+        return PredictionLine.From(screened.File.DisplayPath, result, folder, heatmapFile);
     }
 }

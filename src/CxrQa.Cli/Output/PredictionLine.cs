@@ -16,13 +16,17 @@ public sealed record PredictionLine
     [JsonPropertyName("case_id")] public string? CaseId { get; init; }
     [JsonPropertyName("model")] public ModelIdentity? Model { get; init; }
     [JsonPropertyName("review_folder")] public string? ReviewFolder { get; init; }
+    /// <summary>Grad-CAM for the predicted class, 7x7, top row first, normalised to [0, 1].</summary>
+    [JsonPropertyName("heatmap_grid")] public double[][]? HeatmapGrid { get; init; }
+    [JsonPropertyName("heatmap_empty")] public bool? HeatmapEmpty { get; init; }
+    [JsonPropertyName("heatmap_file")] public string? HeatmapFile { get; init; }
     [JsonPropertyName("error")] public ErrorBody? Error { get; init; }
 
     public sealed record ErrorBody(
         [property: JsonPropertyName("code")] string Code,
         [property: JsonPropertyName("message")] string Message);
 
-    public static PredictionLine From(string file, ScreeningResult r, string? reviewFolder) => new()
+    public static PredictionLine From(string file, ScreeningResult r, string? reviewFolder, string? heatmapFile) => new()
     {
         File = file,
         Prediction = r.Prediction,
@@ -33,6 +37,9 @@ public sealed record PredictionLine
         CaseId = r.CaseId,
         Model = r.Model,
         ReviewFolder = reviewFolder,
+        HeatmapGrid = Core.Explain.HeatmapGridJson.ToRows(r.Heatmap),
+        HeatmapEmpty = r.Heatmap.Empty ? true : null,
+        HeatmapFile = heatmapFile,
     };
 
     public static PredictionLine Failed(string file, string code, string message) => new()
