@@ -10,6 +10,9 @@ public sealed record ScreeningOptions
     /// <summary>Deployment overrides of the bundle's routing policy (a pinned threshold, or other alpha/delta).</summary>
     public Trust.RoutingOverrides Routing { get; init; } = new();
 
+    /// <summary>Thresholds of the input quality and view checks.</summary>
+    public Quality.QualityGateOptions Quality { get; init; } = new();
+
     /// <summary>Films decoded and preprocessed in parallel; the network runs them as one batch.</summary>
     public int DecodeParallelism { get; init; } = Environment.ProcessorCount;
 }

@@ -1,5 +1,6 @@
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
+using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
 
 namespace CxrQa.Core.Pipeline;
@@ -14,6 +15,7 @@ namespace CxrQa.Core.Pipeline;
 /// <param name="InputSha256">Hex sha256 of the input bytes.</param>
 /// <param name="Metadata">What the decoder learned about the film.</param>
 /// <param name="OodScore">Squared Mahalanobis distance of the embedding to the training films (NaN when the bundle has no OOD gate).</param>
+/// <param name="Quality">The numbers the quality and view checks used.</param>
 /// <param name="Heatmap">Grad-CAM at the last block for the predicted class (7x7, normalised).</param>
 public sealed record ScreeningResult(
     string CaseId,
@@ -26,7 +28,8 @@ public sealed record ScreeningResult(
     FilmMetadata Metadata,
     ModelIdentity Model,
     double OodScore,
-    CamResult Heatmap);
+    CamResult Heatmap,
+    QualityMeasurements Quality);
 
 public sealed record ModelIdentity(
     [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,

@@ -4,6 +4,7 @@ using CxrQa.Core.Errors;
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
+using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
 
@@ -19,6 +20,7 @@ public sealed class ScreeningService
     private readonly FilmPreprocessor _preprocessor;
     private readonly ModelBundle _model;
     private readonly BundleTrust _trust;
+    private readonly QualityGate _quality;
     private readonly float[] _headWeights;
     private readonly ScreeningOptions _options;
     private readonly int _inputLength;
@@ -32,6 +34,7 @@ public sealed class ScreeningService
         var size = model.Card.Preprocessing.InputSize;
         _inputLength = 3 * size * size;
         _trust = BundleTrust.Load(model, options.Routing);
+        _quality = new QualityGate(options.Quality);
         _headWeights = model.Card.Graph.Head?.Weights
             ?? throw new CxrQaException(ErrorCodes.ModelInvalid, "graph.head is missing: Grad-CAM needs the linear head's weights");
         Model = new ModelIdentity(model.Card.Name, model.Card.Version);
@@ -82,9 +85,10 @@ public sealed class ScreeningService
     private PreparedFilm Prepare(FilmInput film, Span<float> destination)
     {
         var decoded = _decoder.Decode(film.Bytes, _options.Limits);
+        var quality = _quality.Assess(decoded);
         var enhanced = _preprocessor.Enhance(decoded.Image);
         _preprocessor.WriteModelInput(enhanced, destination);
-        return new PreparedFilm(decoded, Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span)));
+        return new PreparedFilm(decoded, quality, Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span)));
     }
 
     private ReadOnlySpan<float> Compact(float[] batch, int[] ok)
@@ -103,7 +107,8 @@ public sealed class ScreeningService
         var p = TemperatureScaling.Probability(logit, _model.Card.Temperature);
         var pneumonia = p >= 0.5;
         var confidence = pneumonia ? p : 1 - p;
-        var reasons = new List<string>();
+        // Quality and view problems come first: they say the film itself is unfit, whatever the network thinks of it.
+        var reasons = new List<string>(film.Quality.Reasons);
         if (_trust.IsOutOfDistribution(outputs.Embedding(k), out var oodScore))
             reasons.Add(ReasonCodes.OutOfDistribution);
         var policy = _trust.Policy.Route(p);
@@ -123,7 +128,8 @@ public sealed class ScreeningService
             Metadata: film.Film.Metadata,
             Model: Model,
             OodScore: oodScore,
-            Heatmap: cam);
+            Heatmap: cam,
+            Quality: film.Quality.Measurements);
     }
 
     private static PreprocessingOptions PreprocessingFromCard(PreprocessingCard card) => new()
@@ -134,5 +140,5 @@ public sealed class ScreeningService
         ClaheTiles = card.ClaheTiles,
     };
 
-    private sealed record PreparedFilm(DecodedFilm Film, string Sha256);
+    private sealed record PreparedFilm(DecodedFilm Film, QualityAssessment Quality, string Sha256);
 }

@@ -18,7 +18,7 @@ public sealed class ReviewFolderWriterTests : IDisposable
         new ScreeningResult(caseId, "Pneumonia", 0.7, 0.7, 0.85,
             new RoutingDecision(CaseStatus.PendingReview, [ReasonCodes.LowConfidence]),
             "abc", new FilmMetadata(ImageFormat.Png, 10, 10, 8, 1, 0, null), new ModelIdentity("m", "1"),
-            double.NaN, CamResult.EmptyMap()),
+            double.NaN, CamResult.EmptyMap(), new CxrQa.Core.Quality.QualityMeasurements(10, 0, 50, 10, 200, 0, null, null)),
         null);
 
     [Fact]
