@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CxrQa.Core.Dicom;
+using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
@@ -50,6 +51,23 @@ public static class BenchProgram
             Console.WriteLine(Timing.Measure("total (ScreeningService.Screen)", 5, runs, () => service.Screen(films)).Row());
             Console.WriteLine();
         }
+
+        var outputs = model.Run(new float[3 * 224 * 224], 1);
+        var head = model.Card.Graph.Head!.Weights;
+        var bigFilm = decoder.Decode(await File.ReadAllBytesAsync(large), DecodeLimits.Default).Image;
+        var square2000 = AreaResize.Resize(bigFilm, 2000, 2000);
+        var cam = GradCam.Compute(outputs.FeatureMap(0), head, TargetClass.Pneumonia);
+        var display = FilmOverlay.DisplayFilm(square2000, preprocessor.Options);
+        var rgba = new byte[2000 * 2000 * 4];
+        Console.WriteLine("## Grad-CAM and overlay (film resized to 2000x2000)");
+        Console.WriteLine();
+        Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine(Timing.Measure("Grad-CAM map from feature_map + head", 20, runs * 4, () => GradCam.Compute(outputs.FeatureMap(0), head, TargetClass.Pneumonia)).Row());
+        Console.WriteLine(Timing.Measure("CLAHE of the display film (2000x2000)", 3, runs / 2, () => FilmOverlay.DisplayFilm(square2000, preprocessor.Options)).Row());
+        Console.WriteLine(Timing.Measure("overlay raster (upsample + JET + blend)", 3, runs / 2, () => HeatmapRasterizer.DrawOverlay(display, cam, HeatmapRenderOptions.Default, rgba, 2000 * 4)).Row());
+        Console.WriteLine(Timing.Measure("overlay PNG end to end (CLAHE + raster + encode)", 3, runs / 2, () => FilmOverlay.RenderPng(square2000, cam, preprocessor.Options)).Row());
+        Console.WriteLine();
 
         var batch8 = new float[8 * 3 * 224 * 224];
         Console.WriteLine("## Inference batch 8");
