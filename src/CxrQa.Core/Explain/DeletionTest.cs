@@ -69,19 +69,20 @@ public sealed record DeletionTestResult(IReadOnlyList<DeletionLevel> Levels, int
 public static class DeletionTest
 {
     /// <summary>Runs the test on preprocessed network inputs (3 x side x side planes each) through a bundle.</summary>
-    public static DeletionTestResult Run(ModelBundle model, IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null)
+    /// <param name="filmDone">Called after each film (for progress display).</param>
+    public static DeletionTestResult Run(ModelBundle model, IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null, Action? filmDone = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var head = model.Card.Graph.Head?.Weights
                    ?? throw new ArgumentException("the bundle has no linear head: Grad-CAM needs its weights", nameof(model));
-        return Run((batch, count) => model.Run(batch, count), head, model.Card.Preprocessing.InputSize, inputs, options);
+        return Run((batch, count) => model.Run(batch, count), head, model.Card.Preprocessing.InputSize, inputs, options, filmDone);
     }
 
     /// <param name="network">Runs a batch of inputs and returns logits and feature maps.</param>
     /// <param name="headWeights">The linear head over the pooled feature map (gives Grad-CAM's channel weights).</param>
     /// <param name="side">Input width and height.</param>
     public static DeletionTestResult Run(Func<float[], int, ModelOutputs> network, float[] headWeights, int side,
-        IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null)
+        IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null, Action? filmDone = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -95,6 +96,7 @@ public static class DeletionTest
             var film = Measure(network, headWeights, side, inputs[f], options, seed: unchecked(options.Seed * 1_000_003 + f));
             if (film is null) skipped++;
             else films.Add(film);
+            filmDone?.Invoke();
         }
         return DeletionTestResult.Aggregate(films, skipped, options);
 
