@@ -83,6 +83,7 @@ public static class PlotWriter
 
     internal static void Save(Plot plot, string path, int width, int height)
     {
+        PlotFont.Apply(plot);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         plot.SavePng(path, width, height);

@@ -20,13 +20,13 @@ public static class ReportFigures
         ArgumentNullException.ThrowIfNull(summary);
         string At(string name) => Path.Combine(outDir, name);
         PlotWriter.Roc(At(Roc), summary.Roc, $"ROC ({modelName})");
-        PrecisionRecallPlot.Write(At(PrecisionRecall), summary.PrecisionRecall, modelName);
+        PrecisionRecallPlot.Write(At(PrecisionRecall), summary.PrecisionRecall);
         PlotWriter.Reliability(At(Reliability), summary.Reliability, $"Reliability ({modelName})");
-        ConfusionMatrixPlot.Write(At(Confusion), summary.Metrics.ConfusionMatrix, modelName);
+        ConfusionMatrixPlot.Write(At(Confusion), summary.Metrics.ConfusionMatrix);
         var realised = summary.Realised;
         RiskCoveragePlot.Write(At(RiskCoverage), summary.Selective.Curve,
-            realised.Automated == 0 ? null : (realised.Coverage, realised.Overall.Rate), modelName);
-        if (deletion is { Films: > 0 }) DeletionCurvePlot.Write(At(Deletion), deletion, modelName);
-        if (training is { Count: > 0 }) TrainingCurvesPlot.Write(At(Training), training, modelName);
+            realised.Automated == 0 ? null : (realised.Coverage, realised.Overall.Rate));
+        if (deletion is { Films: > 0 }) DeletionCurvePlot.Write(At(Deletion), deletion);
+        if (training is { Count: > 0 }) TrainingCurvesPlot.Write(At(Training), training);
     }
 }
