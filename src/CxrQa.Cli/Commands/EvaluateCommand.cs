@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CxrQa.Cli.Output;
 using CxrQa.Cli.Reports;
 using CxrQa.Core.Data;
+using CxrQa.Core.Dicom;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Evaluation;
+using CxrQa.Core.Explain;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
@@ -24,25 +26,36 @@ public static class EvaluateCommand
         var model = CommonOptions.Model();
         var threshold = new Option<double?>("--threshold") { Description = "Pin the seed's fixed confidence rule for routing." };
         var batchSize = CommonOptions.BatchSize();
-        var command = new Command("evaluate", "Measure a model on labelled films: metrics.json, ROC and reliability plots.")
+        var faithfulness = new Option<int>("--faithfulness")
         {
-            data, output, model, threshold, batchSize,
+            Description = "Run the Grad-CAM deletion test on this many pneumonia films (0 = skip; 50 is a good value).",
+            DefaultValueFactory = _ => 0,
+        };
+        faithfulness.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError("--faithfulness must be 0 or more");
+        });
+        var command = new Command("evaluate",
+            "Measure a model on labelled films: report.md/report.html with plots, metrics.json, predictions.csv.")
+        {
+            data, output, model, threshold, batchSize, faithfulness,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(model),
-            parse.GetValue(threshold), parse.GetValue(batchSize), ct));
+            parse.GetValue(threshold), parse.GetValue(batchSize), parse.GetValue(faithfulness), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string dataDir, string outDir, string? modelDir, double? threshold, int batchSize,
-        CancellationToken ct)
+        int faithfulness, CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
         var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = threshold } };
         ScreeningService service;
+        ModelBundle model;
         LabelledDataset dataset;
         try
         {
-            (service, _) = ScreeningServiceFactory.Create(modelDir, options);
+            (service, model) = ScreeningServiceFactory.Create(modelDir, options);
             dataset = await LabelledFolderDataset.Scan(dataDir, ct);
         }
         catch (CxrQaException e)
@@ -76,50 +89,41 @@ public static class EvaluateCommand
         });
 
         Directory.CreateDirectory(outDir);
-        var probabilities = rows.Select(r => r.Result.PneumoniaProbability).ToArray();
-        var labels = rows.Select(r => r.Label).ToArray();
-        var metrics = BinaryMetrics.Compute(probabilities, labels);
-        PlotWriter.Roc(Path.Combine(outDir, "roc.png"), RocCurve.Compute(probabilities, labels), $"ROC ({service.Model.Name})");
-        PlotWriter.Reliability(Path.Combine(outDir, "reliability.png"), ReliabilityBins.Compute(probabilities, labels),
-            $"Reliability ({service.Model.Name})");
-        await File.WriteAllTextAsync(Path.Combine(outDir, "predictions.csv"), PredictionsCsv(rows), ct);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "metrics.json"), MetricsJson(metrics, rows, failures, dataset, service), ct);
+        var cases = rows.Select(r => new ScreenedCase(r.Label, r.Result.PneumoniaProbability, r.Result.Confidence,
+            r.Result.Prediction == "Pneumonia", r.Result.Decision.Status == CaseStatus.Automated, r.Result.Decision.Reasons)).ToList();
+        var risk = service.Trust.RiskControl;
+        var summary = EvaluationSummary.Compute(cases, risk?.Normal.Alpha, risk?.Pneumonia.Alpha);
 
+        DeletionTestResult? deletion = null;
+        if (faithfulness > 0)
+        {
+            var inputs = await DeletionInputs.LoadAsync(DeletionInputs.Pick(dataset.Images, faithfulness),
+                new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())), service.Preprocessor, options.Limits, ct);
+            await StandardStreams.WithProgressAsync(err, "deletion test", inputs.Count, advance =>
+                Task.Run(() => deletion = DeletionTest.Run(model, inputs, filmDone: advance), ct));
+        }
+        var training = await TrainingLogFile.TryReadAsync(model.Directory, ct);
+
+        var card = model.Card;
+        var context = new ReportContext(card.Name, card.Version, risk is null ? "fixed confidence threshold" : card.DecisionPolicy.Mode,
+            card.DecisionPolicy.Description, Path.GetFullPath(dataset.Root), dataset.ManifestSha256, dataset.Deduplication.DuplicatesDropped, failures.Count);
+        ReportFigures.WriteAll(outDir, card.Name, summary, deletion, training);
+        var document = EvaluationReportDocument.Build(context, summary, deletion, training);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReportWriter.Render(document), ct);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "report.html"), HtmlReportWriter.Render(document), ct);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "predictions.csv"), PredictionsCsv(rows), ct);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "metrics.json"), EvaluationJson.Build(context, summary, deletion), ct);
+
+        var metrics = summary.Metrics;
         StandardStreams.Info(err, $"AUC {metrics.Auc:0.0000}  accuracy {metrics.Accuracy:P1}  sensitivity {metrics.Sensitivity:P1}  " +
-                      $"specificity {metrics.Specificity:P1}  ECE {metrics.Ece:0.000}  -> {Path.GetFullPath(outDir)}");
+                      $"specificity {metrics.Specificity:P1}  ECE {metrics.Ece:0.000}  AURC {summary.Selective.Curve.Aurc:0.0000}  " +
+                      $"automated {summary.Realised.Coverage:P1} with {summary.Realised.Overall.Errors} error(s)  -> {Path.GetFullPath(outDir)}");
         foreach (var (file, error) in failures)
             StandardStreams.Warning(err, $"{file}: {error.Code}: {error.Message}");
         return failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Ok;
     }
 
-    private sealed record EvaluatedFilm(string File, int Label, ScreeningResult Result)
-    {
-        public bool Correct => (Result.Prediction == "Pneumonia") == (Label == BinaryLabel.Pneumonia);
-    }
-
-    private static string MetricsJson(BinaryMetrics metrics, List<EvaluatedFilm> rows, List<(string File, ScreeningError Error)> failures,
-        LabelledDataset dataset, ScreeningService service)
-    {
-        var json = JsonSerializer.SerializeToNode(metrics, MetricsJsonWriter.Options)!.AsObject();
-        var automated = rows.Where(r => r.Result.Decision.Status == CaseStatus.Automated).ToList();
-        json["routing"] = new JsonObject
-        {
-            ["automated"] = automated.Count,
-            ["pending_review"] = rows.Count - automated.Count,
-            ["coverage"] = rows.Count == 0 ? 0 : (double)automated.Count / rows.Count,
-            ["automated_accuracy"] = automated.Count == 0 ? double.NaN : (double)automated.Count(r => r.Correct) / automated.Count,
-            ["automated_errors"] = automated.Count(r => !r.Correct),
-        };
-        json["failed"] = failures.Count;
-        json["model"] = new JsonObject { ["name"] = service.Model.Name, ["version"] = service.Model.Version };
-        json["data"] = new JsonObject
-        {
-            ["folder"] = Path.GetFullPath(dataset.Root),
-            ["manifest_sha256"] = dataset.ManifestSha256,
-            ["duplicates_dropped"] = dataset.Deduplication.DuplicatesDropped,
-        };
-        return json.ToJsonString(MetricsJsonWriter.Options);
-    }
+    private sealed record EvaluatedFilm(string File, int Label, ScreeningResult Result);
 
     private static string PredictionsCsv(IEnumerable<EvaluatedFilm> rows)
     {

@@ -81,14 +81,15 @@ public static class PlotWriter
         Save(plot, path, width, height);
     }
 
-    private static void Save(Plot plot, string path, int width, int height)
+    internal static void Save(Plot plot, string path, int width, int height)
     {
+        PlotFont.Apply(plot);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         plot.SavePng(path, width, height);
     }
 
-    private static string Prefix(string? title) => string.IsNullOrWhiteSpace(title) ? "" : title + ": ";
+    internal static string Prefix(string? title) => string.IsNullOrWhiteSpace(title) ? "" : title + ": ";
 
-    private static string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
+    internal static string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
 }

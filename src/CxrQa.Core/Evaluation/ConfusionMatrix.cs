@@ -16,6 +16,8 @@ public sealed record ConfusionMatrix(
     /// <summary>Recall of normal.</summary>
     [JsonIgnore] public double Specificity => Ratio(TrueNegatives, TrueNegatives + FalsePositives);
     [JsonIgnore] public double Precision => Ratio(TruePositives, TruePositives + FalsePositives);
+    /// <summary>Negative predictive value: the precision of a "Normal" answer.</summary>
+    [JsonIgnore] public double Npv => Ratio(TrueNegatives, TrueNegatives + FalseNegatives);
     [JsonIgnore] public double F1 => Ratio(2 * TruePositives, 2 * TruePositives + FalsePositives + FalseNegatives);
 
     /// <summary>Calls a film positive when its score is at least <paramref name="threshold"/>.</summary>
