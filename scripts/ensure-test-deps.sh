@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing (a fresh Debian 12 machine, as root).
-#   libgdcm-tools : gdcmconv, the optional decoder for compressed DICOM transfer syntaxes (JPEG 2000, RLE, ...)
+#   libgdcm-tools     : gdcmconv, the optional decoder for compressed DICOM transfer syntaxes (JPEG 2000, RLE, ...)
+#   fonts-dejavu-core : the font report plots are drawn with (SkiaSharp's no-dependency build finds no font otherwise)
 set -euo pipefail
 missing=()
 command -v gdcmconv >/dev/null 2>&1 || missing+=(libgdcm-tools)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
