@@ -122,11 +122,12 @@ public sealed class FineTuneTrainer(CxrResNet model, FineTuneOptions options, IR
                 }
             }
 
+            var trainSeconds = epochClock.Elapsed.TotalSeconds;
             var logits = ModelPredictor.Logits(model, validation, size, options.ValidationBatchSize,
                 n => progress?.Report(new FineTuneProgress("validating", n, validation.Count)), cancellationToken);
             var valAuc = Auc.Compute(BinaryLoss.Probabilities(logits), validationLabels);
             var valLoss = BinaryLoss.Mean(logits, validationLabels);
-            var record = new EpochRecord(epoch, seen == 0 ? double.NaN : lossSum / seen, valAuc, valLoss, lr, epochClock.Elapsed.TotalSeconds, steps, partial);
+            var record = new EpochRecord(epoch, seen == 0 ? double.NaN : lossSum / seen, valAuc, valLoss, lr, epochClock.Elapsed.TotalSeconds, steps, partial, trainSeconds);
             records.Add(record);
             EpochRecord.Append(LogPath, record);
 
