@@ -85,7 +85,7 @@ public static class FineTuneRunner
         model.load(best);
         model.eval();
         var validationLabels = validation.Select(f => f.Label).ToArray();
-        var logits = ModelPredictor.Logits(model, validation, data.Size, options.ValidationBatchSize,
+        var logits = outcome.BestLogits ?? ModelPredictor.Logits(model, validation, data.Size, options.ValidationBatchSize,
             n => progress?.Report(new FineTuneProgress("validating best", n, validation.Count)), cancellationToken);
         var metrics = BinaryMetrics.Compute(BinaryLoss.Probabilities(logits), validationLabels);
         var loss = BinaryLoss.Mean(logits, validationLabels);

@@ -10,7 +10,10 @@ using static TorchSharp.torch;
 namespace CxrQa.Training.FineTuning;
 
 /// <summary>How the training loop ended.</summary>
-public sealed record TrainingOutcome(int StartEpoch, int EpochsRun, int BestEpoch, string StopReason, IReadOnlyList<EpochRecord> Epochs);
+/// <param name="BestLogits">Validation logits of the best model when this invocation produced it (null after a resume
+/// whose best epoch came earlier): saves a second validation pass.</param>
+public sealed record TrainingOutcome(int StartEpoch, int EpochsRun, int BestEpoch, string StopReason, IReadOnlyList<EpochRecord> Epochs,
+    float[]? BestLogits);
 
 /// <summary>
 /// The fine-tuning loop: AdamW (backbone and head groups), linear warm-up + cosine schedule per step, BCE with logits
@@ -79,6 +82,7 @@ public sealed class FineTuneTrainer(CxrResNet model, FineTuneOptions options, IR
         var startEpoch = state.Epoch + 1;
         var records = new List<EpochRecord>();
         var stopReason = state.StoppedEarly ? "early stopping (before resume)" : "epochs completed";
+        float[]? bestLogits = null;
         var clock = Stopwatch.StartNew();
         var budget = options.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
         for (var epoch = startEpoch; epoch <= options.Epochs && !state.StoppedEarly; epoch++)
@@ -138,6 +142,7 @@ public sealed class FineTuneTrainer(CxrResNet model, FineTuneOptions options, IR
             if (improved)
             {
                 model.save(Path.Combine(checkpoints, CheckpointState.BestModel));
+                bestLogits = logits;
                 state = state with { BestEpoch = epoch, BestValAuc = valAuc, BestValLoss = valLoss, EpochsWithoutImprovement = 0 };
             }
             else
@@ -161,7 +166,7 @@ public sealed class FineTuneTrainer(CxrResNet model, FineTuneOptions options, IR
             }
         }
         model.eval();
-        return new TrainingOutcome(startEpoch, state.Epoch, state.BestEpoch, stopReason, records);
+        return new TrainingOutcome(startEpoch, state.Epoch, state.BestEpoch, stopReason, records, bestLogits);
     }
 
     /// <summary>Everything in train mode except BatchNorm: eval (ImageNet statistics kept) unless statistics updates
