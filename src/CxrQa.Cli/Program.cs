@@ -6,6 +6,7 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     PredictCommand.Create(),
     EvaluateCommand.Create(),
     TrainHeadCommand.Create(),
+    CalibrateCommand.Create(),
     TrainCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CxrQa.Cli.Output;
 using CxrQa.Core.Errors;
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 using CxrQa.Training.FineTuning;
 using Spectre.Console;
 

@@ -62,35 +62,17 @@ public static class TrainHeadCommand
             var embedder = new DatasetEmbedder(new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())), preprocessor, backbone);
             var trainer = new FrozenHeadTrainer(embedder, preprocessingCard, backbone);
 
-            FrozenHeadTrainingResult? result = null;
-            await err.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    result = await trainer.TrainAsync(dataDir, options, new SynchronousProgress<FrozenHeadProgress>(p =>
-                    {
-                        if (!tasks.TryGetValue(p.Stage, out var task))
-                            tasks[p.Stage] = task = progress.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Done;
-                    }), ct);
-                    foreach (var t in tasks.Values) t.Value = t.MaxValue;
-                });
-
-            ModelBundleWriter.Save(outDir, result!.Card);
-            var card = ModelBundleWriter.Save(outDir, TrustLayerFitter.WriteInto(outDir, result.Card, result.Trust));
+            var result = await StandardStreams.WithStagesAsync(err, report => trainer.TrainAsync(dataDir, options,
+                new SynchronousProgress<FrozenHeadProgress>(p => report(p.Stage, p.Done, p.Total)), ct));
+            ModelBundleWriter.Save(outDir, result.Card);
             foreach (var s in result.Embeddings.Skipped)
                 StandardStreams.Warning(err, $"skipped {s.RelativePath}: {s.Code}: {s.Message}");
+            var card = await CalibrationRunner.RunAsync(err, outDir, dataDir, new TrustLayerOptions(), simulateShift: true, ct);
             var m = card.ValidationMetrics;
             StandardStreams.Info(err,
                 $"{card.Training!.Images} films / {card.Training.Patients} patients trained on, {result.CalibrationRows.Length} held out for calibration. " +
                 $"Chosen C {result.Head.ChosenC:G3}: patient-grouped CV AUC {m["cv_auc"]:0.0000} ± {m["cv_auc_std"]:0.0000}, " +
                 $"out-of-fold accuracy {m["oof_accuracy"]:P1}, sensitivity {m["oof_sensitivity"]:P1}, specificity {m["oof_specificity"]:P1}.");
-            StandardStreams.Info(err, card.DecisionPolicy.Description ?? "");
-            StandardStreams.Info(err, $"temperature {card.Temperature:0.000}: ECE {card.Calibration!.EceBefore:0.000} -> {card.Calibration.EceAfter:0.000} " +
-                $"on {card.Calibration.Cases} calibration films; OOD threshold {card.OutOfDistribution!.Threshold:0.0} (p{card.OutOfDistribution.Percentile}).");
             StandardStreams.Info(err, $"bundle written to {Path.GetFullPath(outDir)}");
             return ExitCodes.Ok;
         }

@@ -28,4 +28,26 @@ public static class StandardStreams
                 var task = progress.AddTask(description, maxValue: Math.Max(1, total));
                 await work(() => task.Increment(1));
             });
+
+    /// <summary>Runs work that reports (stage, done, total) under one progress bar per stage.</summary>
+    public static async Task<T> WithStagesAsync<T>(IAnsiConsole console, Func<Action<string, int, int>, Task<T>> work)
+    {
+        T result = default!;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                result = await work((stage, done, total) =>
+                {
+                    if (!tasks.TryGetValue(stage, out var task))
+                        tasks[stage] = task = progress.AddTask(stage, maxValue: Math.Max(1, total));
+                    task.MaxValue = Math.Max(1, total);
+                    task.Value = done;
+                });
+                foreach (var t in tasks.Values) t.Value = t.MaxValue;
+            });
+        return result;
+    }
 }

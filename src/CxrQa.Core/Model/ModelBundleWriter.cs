@@ -39,6 +39,18 @@ public static class ModelBundleWriter
         return written;
     }
 
+    /// <summary>Rewrites only <c>model.json</c> of an existing bundle (e.g. after calibration). For kind "onnx" the graph
+    /// file must already be there with the sha256 the card names.</summary>
+    public static ModelCard SaveCard(string dir, ModelCard card)
+    {
+        ModelCardValidator.Validate(card);
+        if (card.Graph.Kind == GraphCard.Onnx
+            && !Sha256Hex.AreEqual(card.Graph.FileSha256, Sha256Hex.OfFile(Path.Combine(dir, card.Graph.File!))))
+            throw new ArgumentException($"'{card.Graph.File}' in '{dir}' does not match the card's sha256", nameof(card));
+        WriteCard(dir, card);
+        return card;
+    }
+
     private static void WriteCard(string dir, ModelCard card) =>
         WriteAtomically(Path.Combine(dir, ModelBundle.CardFileName),
             path => File.WriteAllText(path, JsonSerializer.Serialize(card, ModelCard.JsonOptions) + "\n"));

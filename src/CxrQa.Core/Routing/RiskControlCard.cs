@@ -21,6 +21,8 @@ public sealed record RiskControlCard
     /// <summary>Calibration cases of either class automated / all calibration cases.</summary>
     [JsonPropertyName("overall_coverage")] public required double OverallCoverage { get; init; }
     [JsonPropertyName("calibration_cases")] public required int CalibrationCases { get; init; }
+    /// <summary>When the thresholds were certified under simulated shifts too: what each set alone would have allowed.</summary>
+    [JsonPropertyName("shift_scenarios")] public IReadOnlyList<ShiftScenarioCard>? ShiftScenarios { get; init; }
 
     public ClassRiskCard For(ScreeningClass predicted) => predicted == ScreeningClass.Pneumonia ? Pneumonia : Normal;
 }
@@ -43,4 +45,13 @@ public sealed record ClassRiskCard
     [JsonPropertyName("coverage")] public required double Coverage { get; init; }
     /// <summary>Calibration cases predicted as this class.</summary>
     [JsonPropertyName("predicted_cases")] public required int PredictedCases { get; init; }
+}
+
+/// <summary>What one calibration set (clean, or one simulated shift) certified on its own.</summary>
+public sealed record ShiftScenarioCard
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("normal_threshold")] public double? NormalThreshold { get; init; }
+    [JsonPropertyName("pneumonia_threshold")] public double? PneumoniaThreshold { get; init; }
+    [JsonPropertyName("coverage")] public required double Coverage { get; init; }
 }

@@ -14,8 +14,7 @@ public sealed record FrozenHeadTrainingResult(
     DatasetEmbeddings Embeddings,
     int[] TrainRows,
     int[] CalibrationRows,
-    HeadTrainingResult Head,
-    TrustLayer Trust);
+    HeadTrainingResult Head);
 
 /// <summary>Progress of <see cref="FrozenHeadTrainer"/>: embedding films, then fitting heads.</summary>
 public sealed record FrozenHeadProgress(string Stage, int Done, int Total);
@@ -50,16 +49,10 @@ public sealed class FrozenHeadTrainer(DatasetEmbedder embedder, PreprocessingCar
             new Progress<HeadTrainingProgress>(p => progress?.Report(new FrozenHeadProgress("fitting heads", p.FitsDone, p.FitsTotal))),
             cancellationToken);
 
-        progress?.Report(new FrozenHeadProgress("fitting trust layer", 0, 1));
-        var calibrationFeatures = embeddings.Features.SelectRows(split.Calibration);
-        var trust = TrustLayerFitter.Fit(new TrustLayerInputs(
-            trainFeatures.Data, split.Train.Select(i => labels[i]).ToArray(),
-            calibrationFeatures.Data, head.Model.Logits(calibrationFeatures), split.Calibration.Select(i => labels[i]).ToArray()),
-            options.Trust);
-        progress?.Report(new FrozenHeadProgress("fitting trust layer", 1, 1));
+
 
         var card = BuildCard(options, dataset, embeddings, split, head);
-        return new FrozenHeadTrainingResult(card, dataset, embeddings, split.Train, split.Calibration, head, trust);
+        return new FrozenHeadTrainingResult(card, dataset, embeddings, split.Train, split.Calibration, head);
     }
 
     private ModelCard BuildCard(FrozenHeadTrainingOptions options, LabelledDataset dataset, DatasetEmbeddings embeddings,
@@ -107,6 +100,8 @@ public sealed class FrozenHeadTrainer(DatasetEmbedder embedder, PreprocessingCar
                     ["seed"] = JsonSerializer.SerializeToElement(options.Seed),
                     ["calibration_fraction"] = JsonSerializer.SerializeToElement(options.CalibrationFraction),
                     ["calibration_images"] = JsonSerializer.SerializeToElement(split.Calibration.Length),
+                    [BundleCalibrator.CalibrationPathsKey] = JsonSerializer.SerializeToElement(
+                        split.Calibration.Select(i => embeddings.Images[i].RelativePath).Order(StringComparer.Ordinal)),
                     ["duplicates_dropped"] = JsonSerializer.SerializeToElement(dataset.Deduplication.DuplicatesDropped),
                     ["unusable_images"] = JsonSerializer.SerializeToElement(embeddings.Skipped.Count),
                 },

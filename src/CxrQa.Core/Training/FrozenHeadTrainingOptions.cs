@@ -14,7 +14,6 @@ public sealed record FrozenHeadTrainingOptions
     public double ConfidenceThreshold { get; init; } = 0.80;
     /// <summary>Where backbone embeddings are cached between runs (null: no cache).</summary>
     public string? CacheDirectory { get; init; }
-    public Trust.TrustLayerOptions Trust { get; init; } = new();
     public string? GitCommit { get; init; }
     public string? Command { get; init; }
 }

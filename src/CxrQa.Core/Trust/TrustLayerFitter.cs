@@ -12,7 +12,11 @@ public sealed record TrustLayerInputs(
     int[] TrainLabels,
     float[] CalibrationEmbeddings,
     double[] CalibrationLogits,
-    int[] CalibrationLabels);
+    int[] CalibrationLabels)
+{
+    /// <summary>Logits of the same calibration films under simulated shifts (empty: certify on clean films only).</summary>
+    public IReadOnlyList<(string Scenario, double[] Logits)> ShiftedCalibrationLogits { get; init; } = [];
+}
 
 /// <summary>A fitted trust layer, ready to be written into a bundle.</summary>
 public sealed record TrustLayer(
@@ -47,7 +51,12 @@ public static class TrustLayerFitter
             NllBefore = BinaryNll.Mean(logits, labels, 1.0),
             NllAfter = BinaryNll.Mean(logits, labels, temperature),
         };
-        var risk = ClassConditionalRiskControl.Fit(after, labels, options.Risk);
+        var risk = inputs.ShiftedCalibrationLogits.Count == 0
+            ? ClassConditionalRiskControl.Fit(after, labels, options.Risk)
+            : ShiftRobustRiskControl.Fit(after, labels,
+                inputs.ShiftedCalibrationLogits.Select(s => new ShiftedScores(s.Scenario,
+                    s.Logits.Select(z => TemperatureScaling.Probability(z, temperature)).ToArray())).ToList(),
+                options.Risk);
 
         var detector = MahalanobisDetector.Fit(inputs.TrainEmbeddings, Dimension, inputs.TrainLabels);
         var oodScores = new double[labels.Length];
@@ -59,7 +68,7 @@ public static class TrustLayerFitter
     }
 
     /// <summary>Writes ood.bin and calibration.json into the bundle folder and returns the card that describes them.</summary>
-    public static ModelCard WriteInto(string bundleDirectory, ModelCard card, TrustLayer trust)
+    public static ModelCard WriteInto(string bundleDirectory, ModelCard card, TrustLayer trust, int trainingCases)
     {
         Directory.CreateDirectory(bundleDirectory);
         var oodCard = new OutOfDistributionCard
@@ -79,7 +88,7 @@ public static class TrustLayerFitter
         {
             Temperature = trust.Calibration.Temperature,
             Calibration = trust.Calibration,
-            OutOfDistribution = oodCard with { FileSha256 = Sha256Hex.OfFile(oodPath), TrainingCases = card.Training?.Images ?? 0 },
+            OutOfDistribution = oodCard with { FileSha256 = Sha256Hex.OfFile(oodPath), TrainingCases = trainingCases },
             DecisionPolicy = new DecisionPolicyCard
             {
                 Mode = DecisionPolicyCard.RiskControlled,

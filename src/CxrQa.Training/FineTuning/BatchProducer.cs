@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 using CxrQa.Training.Data;
 
 namespace CxrQa.Training.FineTuning;

@@ -1,4 +1,4 @@
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 
 namespace CxrQa.Training.FineTuning;
 

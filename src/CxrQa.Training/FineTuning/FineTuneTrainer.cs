@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CxrQa.Core.Evaluation;
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 using CxrQa.Training.Backbone;
 using CxrQa.Training.Data;
 using TorchSharp;

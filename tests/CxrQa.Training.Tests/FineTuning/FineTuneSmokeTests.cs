@@ -1,7 +1,7 @@
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 using CxrQa.Training.Backbone;
 using CxrQa.Training.Data;
 using CxrQa.Training.FineTuning;

@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>
 /// Augments one training film: draws <see cref="AugmentationParameters"/> from <see cref="AugmentationOptions"/> with

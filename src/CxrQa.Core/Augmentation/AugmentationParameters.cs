@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>One film's drawn jitter. <see cref="Identity"/> leaves the film unchanged.</summary>
 public sealed record AugmentationParameters(

@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>
 /// Rotation, scale, translation and optional horizontal flip about the image centre, by inverse mapping with bilinear

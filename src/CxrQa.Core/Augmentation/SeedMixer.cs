@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>
 /// Derives an independent, reproducible seed from (seed, epoch, index) with SplitMix64, so a film's augmentation and

@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>
 /// Exposure and detector-response jitter as one 256-entry lookup table on the 0..1 scale:

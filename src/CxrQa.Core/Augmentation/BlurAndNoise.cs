@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>Sharpness and noise jitter: separable Gaussian blur (edges replicated) and additive Gaussian noise.</summary>
 public static class BlurAndNoise

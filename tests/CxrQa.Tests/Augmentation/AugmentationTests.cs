@@ -1,6 +1,6 @@
-using CxrQa.Training.Augmentation;
+using CxrQa.Core.Augmentation;
 
-namespace CxrQa.Training.Tests.Augmentation;
+namespace CxrQa.Tests.Augmentation;
 
 public sealed class AugmentationTests
 {

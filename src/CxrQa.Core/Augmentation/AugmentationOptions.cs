@@ -1,4 +1,4 @@
-namespace CxrQa.Training.Augmentation;
+namespace CxrQa.Core.Augmentation;
 
 /// <summary>
 /// Ranges of the random jitter applied to each training film, chosen to simulate acquisition shift (exposure,

@@ -1,0 +1,67 @@
+using CxrQa.Core.Data;
+using CxrQa.Core.Errors;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Model;
+
+namespace CxrQa.Core.Trust;
+
+/// <summary>Enhanced (network-size, CLAHE) films of a labelled set, and which images they came from.</summary>
+public sealed record EnhancedFilms(IReadOnlyList<byte[]> Films, IReadOnlyList<LabelledImage> Kept);
+
+/// <summary>The bundle's logits and embeddings for a list of films.</summary>
+public sealed record FilmScores(double[] Logits, float[] Embeddings);
+
+/// <summary>Runs labelled films through the serving preprocessing and a bundle's graph, in batches.</summary>
+public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor preprocessor, ModelBundle bundle)
+{
+    private const int ReportEvery = 64;
+
+    public async Task<EnhancedFilms> EnhanceAsync(IReadOnlyList<LabelledImage> images, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        var films = new byte[images.Count][];
+        var done = 0;
+        foreach (var chunk in images.Select((image, index) => (image, index)).Chunk(64))
+        {
+            var bytes = await Task.WhenAll(chunk.Select(c => File.ReadAllBytesAsync(c.image.Path, cancellationToken)));
+            Parallel.For(0, chunk.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+            {
+                try
+                {
+                    films[chunk[k].index] = preprocessor.Enhance(decoder.Decode(bytes[k], DecodeLimits.Default).Image).Pixels;
+                }
+                catch (CxrQaException)
+                {
+                    // An undecodable film is simply not part of calibration; the dataset scan already vouched for the rest.
+                }
+            });
+            done += chunk.Length;
+            progress?.Invoke(done);
+        }
+        var kept = Enumerable.Range(0, images.Count).Where(i => films[i] is not null).ToArray();
+        return new EnhancedFilms(kept.Select(i => films[i]).ToList(), kept.Select(i => images[i]).ToList());
+    }
+
+    public FilmScores Score(IReadOnlyList<byte[]> films, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        var size = preprocessor.Options.InputSize;
+        var inputLength = 3 * size * size;
+        var batchSize = bundle.Options.MaxBatch;
+        var logits = new double[films.Count];
+        var embeddings = new float[films.Count * ModelOutputs.EmbeddingSize];
+        var input = new float[batchSize * inputLength];
+        for (var start = 0; start < films.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(batchSize, films.Count - start);
+            for (var k = 0; k < count; k++)
+                preprocessor.WriteModelInput(new GrayImage(size, size, films[start + k]), input.AsSpan(k * inputLength, inputLength));
+            var outputs = bundle.Run(input.AsSpan(0, count * inputLength), count);
+            for (var k = 0; k < count; k++)
+                logits[start + k] = outputs.Logits[k];
+            outputs.Embeddings.AsSpan(0, count * ModelOutputs.EmbeddingSize).CopyTo(embeddings.AsSpan(start * ModelOutputs.EmbeddingSize));
+            if ((start / batchSize) % (ReportEvery / batchSize) == 0 || start + count == films.Count)
+                progress?.Invoke(start + count);
+        }
+        return new FilmScores(logits, embeddings);
+    }
+}
