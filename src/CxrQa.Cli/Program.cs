@@ -6,5 +6,6 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     PredictCommand.Create(),
     EvaluateCommand.Create(),
     TrainHeadCommand.Create(),
+    KeysCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
