@@ -56,7 +56,7 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
     public async Task Multipart_predict_answers_and_the_case_its_film_and_heatmap_can_be_fetched()
     {
         var bytes = await File.ReadAllBytesAsync(Films.Pneumonia);
-        using var response = await Client.PostAsync("/predict", Http.Multipart(("film.jpeg", bytes)));
+        using var response = await Client.PostAsync("/predict", Http.Multipart(("DOE^JOHN-1957-03-04.jpeg", bytes)));
         var body = await Http.JsonAsync(response);
         AssertCaseFields(body);
         Assert.Equal(Http.Sha256(bytes), body["input_sha256"]!.GetValue<string>());
@@ -82,6 +82,10 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
 
         Assert.True(File.Exists(Path.Combine(fixture.Server.DataDirectory, "cases", id, "film.jpg")));
         Assert.True(File.Exists(Path.Combine(fixture.Server.DataDirectory, "cases", id, "heatmap.png")));
+        // Upload names may carry patient identifiers: they are neither stored nor logged.
+        Assert.Contains(id, fixture.Server.Output);
+        Assert.DoesNotContain("DOE^JOHN", fixture.Server.Output);
+        Assert.DoesNotContain("DOE^JOHN", await File.ReadAllTextAsync(Path.Combine(fixture.Server.DataDirectory, "cxrqa.db")));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class UploadReader
 {
     public const string FileField = "file";
 
-    public static readonly string[] RawContentTypes = ["image/jpeg", "image/png", "application/dicom"];
+    public static IReadOnlyList<string> RawContentTypes { get; } = ["image/jpeg", "image/png", "application/dicom"];
 
     public static async Task<Upload> ReadAsync(HttpRequest request, ServerOptions options, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace CxrQa.Server.Metrics;
 /// </summary>
 public sealed class ServerMetrics
 {
-    public static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private static readonly IReadOnlyList<double> LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly ConcurrentDictionary<(string Route, string Method, int Code), Histogram> _latency = new();
     private readonly ConcurrentDictionary<string, long> _answers = new();
@@ -71,9 +71,9 @@ public sealed class ServerMetrics
 
     private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
 
-    private sealed class Histogram(double[] bounds)
+    private sealed class Histogram(IReadOnlyList<double> bounds)
     {
-        private readonly long[] _counts = new long[bounds.Length + 1];
+        private readonly long[] _counts = new long[bounds.Count + 1];
         private readonly Lock _lock = new();
         private double _sum;
 
@@ -82,7 +82,7 @@ public sealed class ServerMetrics
             lock (_lock)
             {
                 var i = 0;
-                while (i < bounds.Length && value > bounds[i])
+                while (i < bounds.Count && value > bounds[i])
                     i++;
                 _counts[i]++;
                 _sum += value;
@@ -100,7 +100,7 @@ public sealed class ServerMetrics
             }
             var prefix = labels.Length == 0 ? "" : labels + ",";
             long cumulative = 0;
-            for (var i = 0; i < bounds.Length; i++)
+            for (var i = 0; i < bounds.Count; i++)
             {
                 cumulative += counts[i];
                 sb.Append(name).Append("_bucket{").Append(prefix).Append("le=\"").Append(bounds[i].ToString(CultureInfo.InvariantCulture))

@@ -34,7 +34,7 @@ public sealed class AccessPolicy(ServerOptions options, IServer server)
 
 /// <summary>Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with one of the allowed roles, when keys are required.
 /// 401 for a missing, unknown or revoked key, 403 for a key of another role. Records the actor for the audit trail.</summary>
-public sealed class ApiKeyFilter(params string[] allowedRoles) : IEndpointFilter
+public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles) : IEndpointFilter
 {
     public const string ActorItem = "cxrqa.actor";
     public const string Anonymous = "anonymous";
@@ -70,6 +70,6 @@ public sealed class ApiKeyFilter(params string[] allowedRoles) : IEndpointFilter
         return await next(context);
     }
 
-    public static readonly string[] SubmitRoles = [ApiKeyRoles.Submitter, ApiKeyRoles.Admin];
-    public static readonly string[] ReadRoles = [ApiKeyRoles.Submitter, ApiKeyRoles.Reviewer, ApiKeyRoles.Admin];
+    public static IReadOnlyList<string> SubmitRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Admin];
+    public static IReadOnlyList<string> ReadRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Reviewer, ApiKeyRoles.Admin];
 }
