@@ -8,5 +8,6 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     TrainHeadCommand.Create(),
     CalibrateCommand.Create(),
     TrainCommand.Create(),
+    KeysCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using CxrQa.Core.Errors;
+using CxrQa.Core.Explain;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Pipeline;
+using CxrQa.Server.Http;
+using CxrQa.Server.Inference;
+using CxrQa.Server.Metrics;
+using CxrQa.Storage;
+
+namespace CxrQa.Server.Cases;
+
+/// <summary>One screened upload item: a stored case, or the film's error.</summary>
+public sealed record CaseOutcome(string FileName, CaseView? Case, ApiException? Error);
+
+/// <summary>
+/// Screens uploads through the inference queue and makes each answer durable: files written and fsynced under
+/// cases/&lt;id&gt;/, then the row committed. Only then does the caller answer 200.
+/// </summary>
+public sealed partial class CaseService(
+    InferenceQueue queue,
+    ScreeningService screening,
+    CaseFiles files,
+    ICaseStore store,
+    ServerMetrics metrics,
+    ILogger<CaseService> logger)
+{
+    public bool CertifiedPolicy { get; } = screening.Trust.RiskControl is not null;
+
+    public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, string actor, CancellationToken cancellationToken)
+    {
+        var outcomes = await queue.ScreenAsync(films, cancellationToken);
+        var answers = new CaseOutcome[outcomes.Count];
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            if (outcome.Result is not { } result)
+            {
+                metrics.CountError(outcome.Error!.Code);
+                LogRefused(outcome.Error.Code);
+                answers[i] = new CaseOutcome(outcome.Input.Name, null, ApiException.FromFilm(outcome.Error.Code, outcome.Error.Message));
+                continue;
+            }
+            var record = await StoreAsync(outcome, result, actor, cancellationToken);
+            metrics.CountAnswer(record.Status, result.Decision.Reasons);
+            LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons));
+            answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, CertifiedPolicy), null);
+        }
+        return answers;
+    }
+
+    private async Task<CaseRecord> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, string actor, CancellationToken cancellationToken)
+    {
+        var film = outcome.Film!;
+        var overlay = await Task.Run(() => FilmOverlay.RenderPng(film.Image, result.Heatmap, screening.Preprocessor.Options), cancellationToken);
+        var (filmFile, contentType) = StoredFilm(result.Metadata.Format);
+        var record = new CaseRecord
+        {
+            Id = result.CaseId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Status = result.Decision.StatusText,
+            Prediction = result.Prediction,
+            PneumoniaProbability = result.PneumoniaProbability,
+            Confidence = result.Confidence,
+            Logit = result.Logit,
+            OodScore = double.IsFinite(result.OodScore) ? result.OodScore : null,
+            ReasonsJson = JsonSerializer.Serialize(result.Decision.Reasons),
+            HeatmapGridJson = JsonSerializer.Serialize(HeatmapGridJson.ToRows(result.Heatmap)),
+            ModelName = result.Model.Name,
+            ModelVersion = result.Model.Version,
+            InputSha256 = result.InputSha256,
+            FilmFile = filmFile,
+            ContentType = contentType,
+            HeatmapFile = CaseFiles.HeatmapFileName,
+            MetadataJson = JsonSerializer.Serialize(QualityOf(result.Metadata), ServerJson.Options),
+            SubmittedBy = actor,
+        };
+        await files.WriteAsync(record.Id, new Dictionary<string, ReadOnlyMemory<byte>>
+        {
+            [filmFile] = outcome.Input.Bytes,
+            [CaseFiles.HeatmapFileName] = overlay,
+        }, cancellationToken);
+        try
+        {
+            // The row is the commit point: files without a row are removed at the next start.
+            await store.InsertAsync(record, actor, CancellationToken.None);
+        }
+        catch
+        {
+            files.Delete(record.Id);
+            throw;
+        }
+        return record;
+    }
+
+    /// <summary>The measurements a client sees under "quality": sizes, format and the DICOM header facts (no PHI).</summary>
+    private static StoredQuality QualityOf(FilmMetadata m) => new(
+        m.Format, m.OriginalWidth, m.OriginalHeight, m.BitsStored, m.Channels, Math.Round(m.Colourfulness, 4), m.Dicom);
+
+    private sealed record StoredQuality(ImageFormat Format, int Width, int Height, int BitsStored, int Channels, double Colourfulness, DicomFacts? Dicom);
+
+    public static (string FileName, string ContentType) StoredFilm(ImageFormat format) => format switch
+    {
+        ImageFormat.Jpeg => ("film.jpg", "image/jpeg"),
+        ImageFormat.Png => ("film.png", "image/png"),
+        ImageFormat.Dicom => ("film.dcm", "application/dicom"),
+        _ => throw new CxrQaException(ErrorCodes.UnsupportedFormat, "unknown film format"),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "case {CaseId} answered: {Status} [{Reasons}]")]
+    private partial void LogAnswered(string caseId, string status, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "film refused: {Code}")]
+    private partial void LogRefused(string code);
+}

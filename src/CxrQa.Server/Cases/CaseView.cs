@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using CxrQa.Core.Routing;
+using CxrQa.Storage;
+
+namespace CxrQa.Server.Cases;
+
+/// <summary>The JSON answer for one case, the same for POST /predict and GET /cases/{id} (field names snake_case).</summary>
+public sealed record CaseView(
+    string CaseId,
+    DateTimeOffset Created,
+    string Prediction,
+    double Confidence,
+    double PneumoniaProbability,
+    string Status,
+    IReadOnlyList<string> Reasons,
+    string Message,
+    string ImageUrl,
+    string HeatmapUrl,
+    double[][] HeatmapGrid,
+    JsonObject Quality,
+    ModelView Model,
+    string InputSha256)
+{
+    public static CaseView From(CaseRecord record, bool certifiedPolicy)
+    {
+        var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
+        var quality = JsonNode.Parse(record.MetadataJson) as JsonObject ?? new JsonObject();
+        quality["ood_score"] = record.OodScore is { } ood ? JsonValue.Create(Math.Round(ood, 4)) : null;
+        return new CaseView(
+            record.Id, record.CreatedAt, record.Prediction, record.Confidence, record.PneumoniaProbability, record.Status,
+            reasons, ReviewMessages.For(record.Status, reasons, certifiedPolicy),
+            $"/cases/{record.Id}/image", $"/cases/{record.Id}/heatmap.png",
+            JsonSerializer.Deserialize<double[][]>(record.HeatmapGridJson) ?? [],
+            quality, new ModelView(record.ModelName, record.ModelVersion), record.InputSha256);
+    }
+}
+
+public sealed record ModelView(string Name, string Version);
+
+/// <summary>One item of a multi-file answer that failed; the others still carry their cases.</summary>
+public sealed record FailedItemView(string File, FailedItemError Error);
+
+public sealed record FailedItemError(string Code, string Message, int Status);
+
+/// <summary>Why a case went where it went, in words for the person reading the answer.</summary>
+public static class ReviewMessages
+{
+    public static string For(string status, IReadOnlyList<string> reasons, bool certifiedPolicy)
+    {
+        if (status == "automated")
+            return certifiedPolicy
+                ? "Automated answer within the certified error rate"
+                : "Automated answer: confidence at or above the configured threshold";
+        if (reasons.Count == 0)
+            return "Routed to radiologist";
+        if (reasons is [ReasonCodes.LowConfidence])
+            return "Low confidence prediction routed to radiologist";
+        return string.Join("; ", reasons.Select(Phrase)) + ": routed to radiologist";
+    }
+
+    private static string Phrase(string reason) => reason switch
+    {
+        ReasonCodes.LowConfidence => "Low confidence prediction",
+        ReasonCodes.OutOfDistribution => "Film looks unlike the training films (out of distribution)",
+        ReasonCodes.TooSmall => "Film is too small to read",
+        ReasonCodes.BlankOrSaturated => "Film is blank or saturated",
+        ReasonCodes.LowContrast => "Film has too little contrast",
+        ReasonCodes.ColourImage => "Image is in colour, not a radiograph",
+        ReasonCodes.NotChestModality => "DICOM header says this is not a chest radiograph",
+        ReasonCodes.LateralView => "Lateral view; the model reads frontal films",
+        ReasonCodes.PossiblyInverted => "Film may be inverted",
+        _ => reason,
+    };
+}
+
+/// <summary>Serializer settings shared by the stored JSON columns and the HTTP answers.</summary>
+public static class ServerJson
+{
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions());
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return options;
+    }
+}

@@ -1,0 +1,46 @@
+using CxrQa.Server.Cases;
+using CxrQa.Server.Http;
+using CxrQa.Server.Security;
+using CxrQa.Storage;
+
+namespace CxrQa.Server.Endpoints;
+
+public static class CaseEndpoints
+{
+    public static void MapCases(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/cases").AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReadRoles));
+        group.MapGet("/{id}", GetCaseAsync).WithName("GetCase").WithSummary("A stored case")
+            .Produces<CaseView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/image", (string id, ICaseStore store, CaseFiles files, CancellationToken ct) =>
+                FileAsync(id, store, files, r => (r.FilmFile, r.ContentType), ct))
+            .WithName("GetCaseImage").WithSummary("The stored film bytes, with their content type")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/heatmap.png", (string id, ICaseStore store, CaseFiles files, CancellationToken ct) =>
+                FileAsync(id, store, files, r => (r.HeatmapFile, "image/png"), ct))
+            .WithName("GetCaseHeatmap").WithSummary("Grad-CAM overlay at the film's own size")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> GetCaseAsync(string id, ICaseStore store, CaseService cases, CancellationToken ct)
+    {
+        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
+        return record is null ? NotFound(id) : TypedResults.Ok(CaseView.From(record, cases.CertifiedPolicy));
+    }
+
+    private static async Task<IResult> FileAsync(string id, ICaseStore store, CaseFiles files,
+        Func<CaseRecord, (string File, string ContentType)> pick, CancellationToken ct)
+    {
+        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
+        if (record is null)
+            return NotFound(id);
+        var (file, contentType) = pick(record);
+        var path = files.PathOf(id, file);
+        return File.Exists(path)
+            ? TypedResults.PhysicalFile(path, contentType)
+            : Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
+    }
+
+    private static IResult NotFound(string id) =>
+        Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "no case with this id");
+}

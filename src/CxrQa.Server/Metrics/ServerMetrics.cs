@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace CxrQa.Server.Metrics;
+
+/// <summary>
+/// Counters and the latency histogram, written as Prometheus text (format 0.0.4) by hand: a few series do not need a
+/// client library. Labels are bounded: route templates (not raw paths), answer statuses, reason and error codes.
+/// </summary>
+public sealed class ServerMetrics
+{
+    private static readonly IReadOnlyList<double> LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private readonly ConcurrentDictionary<(string Route, string Method, int Code), Histogram> _latency = new();
+    private readonly ConcurrentDictionary<string, long> _answers = new();
+    private readonly ConcurrentDictionary<string, long> _reasons = new();
+    private readonly ConcurrentDictionary<string, long> _errors = new();
+    private readonly Histogram _batchSize = new([1, 2, 4, 8, 16, 32]);
+
+    public void ObserveRequest(string route, string method, int statusCode, double seconds) =>
+        _latency.GetOrAdd((route, method, statusCode), _ => new Histogram(LatencyBuckets)).Observe(seconds);
+
+    public void CountAnswer(string status, IEnumerable<string> reasons)
+    {
+        _answers.AddOrUpdate(status, 1, (_, n) => n + 1);
+        foreach (var reason in reasons)
+            _reasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    }
+
+    public void CountError(string code) => _errors.AddOrUpdate(code, 1, (_, n) => n + 1);
+
+    public void ObserveBatch(int films) => _batchSize.Observe(films);
+
+    public string Render(long reviewQueueDepth, int inferenceQueueDepth, string modelName, string modelVersion)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# HELP cxrqa_http_request_duration_seconds Time to answer an HTTP request, by route template.\n");
+        sb.Append("# TYPE cxrqa_http_request_duration_seconds histogram\n");
+        foreach (var ((route, method, code), h) in _latency.OrderBy(e => e.Key.Route).ThenBy(e => e.Key.Method).ThenBy(e => e.Key.Code))
+            h.Write(sb, "cxrqa_http_request_duration_seconds",
+                $"route=\"{Escape(route)}\",method=\"{Escape(method)}\",code=\"{code.ToString(CultureInfo.InvariantCulture)}\"");
+
+        Counter(sb, "cxrqa_answers_total", "Films answered, by routing status.", "status", _answers, ["automated", "pending_review"]);
+        Counter(sb, "cxrqa_answer_reasons_total", "Reasons for routing a film to review.", "reason", _reasons, []);
+        Counter(sb, "cxrqa_errors_total", "Refused films and requests, by error code.", "code", _errors, []);
+
+        sb.Append("# HELP cxrqa_inference_batch_films Films per network run (concurrent requests are batched).\n");
+        sb.Append("# TYPE cxrqa_inference_batch_films histogram\n");
+        _batchSize.Write(sb, "cxrqa_inference_batch_films", "");
+
+        Gauge(sb, "cxrqa_review_queue_depth", "Cases with status pending_review.", reviewQueueDepth);
+        Gauge(sb, "cxrqa_inference_queue_depth", "Requests waiting for the inference worker.", inferenceQueueDepth);
+        sb.Append("# HELP cxrqa_model_info The model bundle being served.\n# TYPE cxrqa_model_info gauge\n");
+        sb.Append("cxrqa_model_info{name=\"").Append(Escape(modelName)).Append("\",version=\"").Append(Escape(modelVersion)).Append("\"} 1\n");
+        return sb.ToString();
+    }
+
+    private static void Counter(StringBuilder sb, string name, string help, string label, ConcurrentDictionary<string, long> values, string[] always)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        sb.Append("# TYPE ").Append(name).Append(" counter\n");
+        foreach (var key in always.Union(values.Keys).Order(StringComparer.Ordinal))
+            sb.Append(name).Append('{').Append(label).Append("=\"").Append(Escape(key)).Append("\"} ")
+              .Append(values.GetValueOrDefault(key).ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    private static void Gauge(StringBuilder sb, string name, string help, long value) =>
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n")
+          .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
+
+    private sealed class Histogram(IReadOnlyList<double> bounds)
+    {
+        private readonly long[] _counts = new long[bounds.Count + 1];
+        private readonly Lock _lock = new();
+        private double _sum;
+
+        public void Observe(double value)
+        {
+            lock (_lock)
+            {
+                var i = 0;
+                while (i < bounds.Count && value > bounds[i])
+                    i++;
+                _counts[i]++;
+                _sum += value;
+            }
+        }
+
+        public void Write(StringBuilder sb, string name, string labels)
+        {
+            long[] counts;
+            double sum;
+            lock (_lock)
+            {
+                counts = (long[])_counts.Clone();
+                sum = _sum;
+            }
+            var prefix = labels.Length == 0 ? "" : labels + ",";
+            long cumulative = 0;
+            for (var i = 0; i < bounds.Count; i++)
+            {
+                cumulative += counts[i];
+                sb.Append(name).Append("_bucket{").Append(prefix).Append("le=\"").Append(bounds[i].ToString(CultureInfo.InvariantCulture))
+                  .Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+            cumulative += counts[^1];
+            var braces = labels.Length == 0 ? "" : "{" + labels + "}";
+            sb.Append(name).Append("_bucket{").Append(prefix).Append("le=\"+Inf\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append(name).Append("_sum").Append(braces).Append(' ').Append(sum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append(name).Append("_count").Append(braces).Append(' ').Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+}

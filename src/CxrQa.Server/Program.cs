@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using CxrQa.Core.Dicom;
+using CxrQa.Core.Imaging;
+using CxrQa.Core.Model;
+using CxrQa.Core.Pipeline;
+using CxrQa.Core.Trust;
+using CxrQa.Server;
+using CxrQa.Server.Cases;
+using CxrQa.Server.Endpoints;
+using CxrQa.Server.Http;
+using CxrQa.Server.Inference;
+using CxrQa.Server.Metrics;
+using CxrQa.Server.Security;
+using CxrQa.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Scalar.AspNetCore;
+
+// Content root = the build output, so appsettings.json is found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+var settings = DatabaseSettings.Resolve(
+    builder.Configuration["data-dir"] ?? options.DataDirectory,
+    builder.Configuration.GetConnectionString("Postgres"));
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes + UploadReader.MultipartAllowance);
+builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes);
+builder.Services.ConfigureHttpJsonOptions(j => ServerJson.Configure(j.SerializerOptions));
+builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = ctx =>
+{
+    var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+    ctx.ProblemDetails.Extensions.TryAdd("code", ApiErrorCodes.CodeForStatus(status));
+});
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.Services.AddOpenApi();
+
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton<CxrQaDatabase>();
+builder.Services.AddSingleton<ICaseStore, SqlCaseStore>();
+builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
+builder.Services.AddSingleton<CaseFiles>();
+builder.Services.AddSingleton<ServerMetrics>();
+builder.Services.AddSingleton<AccessPolicy>();
+builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory)));
+// The same ScreeningService as the CLI (src/CxrQa.Cli/Commands/ScreeningServiceFactory.cs): one code path.
+builder.Services.AddSingleton(sp => new ScreeningService(
+    new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())),
+    sp.GetRequiredService<ModelBundle>(),
+    new ScreeningOptions
+    {
+        Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
+        Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
+    }));
+builder.Services.AddSingleton(sp => new InferenceQueue(
+    sp.GetRequiredService<ScreeningService>(), options, sp.GetRequiredService<ModelBundle>().Options.MaxBatch,
+    sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
+builder.Services.AddSingleton<CaseService>();
+
+var app = builder.Build();
+
+// Start-up, before the first request: schema, crash leftovers, model (a bad bundle fails here, not on a request).
+var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CxrQa.Server");
+var database = app.Services.GetRequiredService<CxrQaDatabase>();
+var applied = await SchemaMigrations.ApplyAsync(database, app.Lifetime.ApplicationStopping);
+startupLog.LogInformation("database: {Database}; migrations applied now: [{Applied}]", database.Description, string.Join(",", applied));
+var grace = options.OrphanGracePeriod ?? (database.Dialect == SqlDialect.Postgres ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
+await app.Services.GetRequiredService<CaseFiles>().CleanOrphansAsync(app.Services.GetRequiredService<ICaseStore>(), grace, app.Lifetime.ApplicationStopping);
+var screening = app.Services.GetRequiredService<ScreeningService>();
+startupLog.LogInformation("model: {Name} {Version}; data directory: {DataDirectory}", screening.Model.Name, screening.Model.Version, settings.DataDirectory);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
+var metrics = app.Services.GetRequiredService<ServerMetrics>();
+app.Use(async (context, next) =>
+{
+    var start = Stopwatch.GetTimestamp();
+    try
+    {
+        await next(context);
+    }
+    finally
+    {
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+        metrics.ObserveRequest(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+});
+
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapPredict();
+app.MapCases();
+app.MapOps();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    startupLog.LogInformation("API keys required for /predict and /cases: {Required}", app.Services.GetRequiredService<AccessPolicy>().KeysRequired));
+
+await app.RunAsync();

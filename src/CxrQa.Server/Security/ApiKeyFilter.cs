@@ -1,0 +1,75 @@
+using System.Net;
+using CxrQa.Server.Http;
+using CxrQa.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CxrQa.Server.Security;
+
+/// <summary>
+/// Whether /predict and /cases/* need an API key. Configured by CxrQa:RequireKeyForPredict; when unset, keys are
+/// required unless every address the server listens on is loopback (a developer's machine).
+/// </summary>
+public sealed class AccessPolicy(ServerOptions options, IServer server)
+{
+    private readonly Lazy<bool> _required = new(() => options.RequireKeyForPredict ?? !ListensOnlyOnLoopback(server));
+
+    public bool KeysRequired => _required.Value;
+
+    private static bool ListensOnlyOnLoopback(IServer server)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is null || addresses.Count == 0)
+            return false;
+        return addresses.All(a =>
+        {
+            if (!Uri.TryCreate(a, UriKind.Absolute, out var uri))
+                return false;
+            var host = uri.Host.Trim('[', ']');
+            return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        });
+    }
+}
+
+/// <summary>Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with one of the allowed roles, when keys are required.
+/// 401 for a missing, unknown or revoked key, 403 for a key of another role. Records the actor for the audit trail.</summary>
+public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles) : IEndpointFilter
+{
+    public const string ActorItem = "cxrqa.actor";
+    public const string Anonymous = "anonymous";
+
+    public static string ActorOf(HttpContext context) => context.Items[ActorItem] as string ?? Anonymous;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var policy = http.RequestServices.GetRequiredService<AccessPolicy>();
+        var header = http.Request.Headers.Authorization.ToString();
+        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (!policy.KeysRequired && string.IsNullOrEmpty(secret))
+            return await next(context);
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Create(StatusCodes.Status401Unauthorized, ApiErrorCodes.MissingApiKey,
+                "this endpoint needs an API key: Authorization: Bearer <key>");
+        }
+        var keys = http.RequestServices.GetRequiredService<IApiKeyStore>();
+        var key = secret.Length <= 128 ? await keys.FindBySecretAsync(secret, http.RequestAborted) : null;
+        if (key is null || key.Revoked)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return Problems.Create(StatusCodes.Status401Unauthorized, ApiErrorCodes.InvalidApiKey, "the API key is unknown or revoked");
+        }
+        if (!allowedRoles.Contains(key.Role))
+            return Problems.Create(StatusCodes.Status403Forbidden, ApiErrorCodes.Forbidden,
+                $"a {key.Role} key cannot use this endpoint (allowed: {string.Join(", ", allowedRoles)})");
+        http.Items[ActorItem] = key.Name;
+        return await next(context);
+    }
+
+    public static IReadOnlyList<string> SubmitRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Admin];
+    public static IReadOnlyList<string> ReadRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Reviewer, ApiKeyRoles.Admin];
+}

@@ -1,0 +1,43 @@
+namespace CxrQa.Server;
+
+/// <summary>Server settings, bound from the configuration section "CxrQa" (appsettings, CxrQa__X environment
+/// variables, or --CxrQa:X=... on the command line).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "CxrQa";
+
+    /// <summary>Where the state lives (cases/, cxrqa.db). Also --data-dir or CXRQA_DATA_DIR; default ./data.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Model bundle directory; default CXRQA_MODEL, else the bundle shipped in the build output.</summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>Largest request body and largest single film, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest film in pixels, checked from the header before decoding.</summary>
+    public long MaxPixels { get; set; } = 50_000_000;
+
+    /// <summary>Films accepted in one multipart request.</summary>
+    public int MaxFilesPerRequest { get; set; } = 16;
+
+    /// <summary>How long a request may wait for its answer (queueing plus inference).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests that may wait for the inference worker; beyond it the server answers 503 with Retry-After.</summary>
+    public int InferenceQueueCapacity { get; set; } = 32;
+
+    /// <summary>Seconds suggested in Retry-After when the queue is full.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Require a submitter (or admin) API key for /predict and any key for /cases/*. Null (default): required
+    /// unless every listening address is loopback.</summary>
+    public bool? RequireKeyForPredict { get; set; }
+
+    /// <summary>Case folders without a row younger than this are left alone at start-up (another replica sharing the
+    /// data directory may be about to commit them). Default: 0 on SQLite, 10 minutes on PostgreSQL.</summary>
+    public TimeSpan? OrphanGracePeriod { get; set; }
+
+    /// <summary>Pin the fixed confidence threshold instead of the bundle's certified policy.</summary>
+    public double? FixedConfidenceThreshold { get; set; }
+}

@@ -1,0 +1,53 @@
+namespace CxrQa.Storage;
+
+/// <summary>One screened film as stored: the answer, where its files are (relative to <c>cases/&lt;id&gt;/</c>), and
+/// what the decoder learned (metadata JSON without patient data). JSON columns are written by the caller.</summary>
+public sealed record CaseRecord
+{
+    public required string Id { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>"automated" or "pending_review" (the review workflow adds more).</summary>
+    public required string Status { get; init; }
+    public required string Prediction { get; init; }
+    public required double PneumoniaProbability { get; init; }
+    public required double Confidence { get; init; }
+    public required double Logit { get; init; }
+    /// <summary>Null when the bundle has no OOD gate.</summary>
+    public double? OodScore { get; init; }
+    public required string ReasonsJson { get; init; }
+    public required string HeatmapGridJson { get; init; }
+    public required string ModelName { get; init; }
+    public required string ModelVersion { get; init; }
+    public required string InputSha256 { get; init; }
+    public required string FilmFile { get; init; }
+    public required string ContentType { get; init; }
+    public required string HeatmapFile { get; init; }
+    public required string MetadataJson { get; init; }
+    /// <summary>API key name, or "anonymous" when keys are not required.</summary>
+    public required string SubmittedBy { get; init; }
+}
+
+/// <summary>An entry of the append-only audit trail.</summary>
+public sealed record AuditEvent(long Id, string CaseId, string Actor, string Action, DateTimeOffset At, string? BeforeJson, string? AfterJson);
+
+public static class AuditActions
+{
+    public const string Created = "created";
+}
+
+public interface ICaseStore
+{
+    /// <summary>Inserts the case and its "created" audit event in one transaction.</summary>
+    Task InsertAsync(CaseRecord record, string actor, CancellationToken cancellationToken);
+
+    Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string id, CancellationToken cancellationToken);
+
+    Task<long> CountByStatusAsync(string status, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEvent>> AuditTrailAsync(string caseId, CancellationToken cancellationToken);
+
+    /// <summary>Round trip to the database (readiness).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+}

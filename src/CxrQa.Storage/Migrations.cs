@@ -1,0 +1,183 @@
+using System.Data.Common;
+using Dapper;
+
+namespace CxrQa.Storage;
+
+/// <summary>One numbered schema step. The SQL differs per dialect only where the engines differ (identity columns,
+/// time and boolean types); everything else is kept portable.</summary>
+public sealed record Migration(int Version, string Name, string Sqlite, string Postgres)
+{
+    public string For(SqlDialect dialect) => dialect == SqlDialect.Postgres ? Postgres : Sqlite;
+}
+
+/// <summary>
+/// Applies the numbered migrations at start-up, each in its own transaction with its row in schema_migrations.
+/// Idempotent; on PostgreSQL two replicas starting together serialise on an advisory lock, on SQLite on
+/// BEGIN IMMEDIATE. New tables (review claims, decisions) come as new numbers: never edit an applied one.
+/// </summary>
+public static class SchemaMigrations
+{
+    /// <summary>Advisory lock key: "CXRQAMIG" as ASCII.</summary>
+    public const long AdvisoryLockKey = 0x4358525141_4D4947;
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "cases and audit events",
+            Sqlite: """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY,
+                    created_at TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    prediction TEXT NOT NULL,
+                    pneumonia_probability DOUBLE PRECISION NOT NULL,
+                    confidence DOUBLE PRECISION NOT NULL,
+                    logit DOUBLE PRECISION NOT NULL,
+                    ood_score DOUBLE PRECISION NULL,
+                    reasons_json TEXT NOT NULL,
+                    heatmap_grid_json TEXT NOT NULL,
+                    model_name TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    input_sha256 TEXT NOT NULL,
+                    film_file TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    heatmap_file TEXT NOT NULL,
+                    metadata_json TEXT NOT NULL,
+                    submitted_by TEXT NOT NULL
+                );
+                CREATE INDEX ix_cases_status ON cases (status);
+                CREATE TABLE audit_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id TEXT NOT NULL REFERENCES cases (id),
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    before_json TEXT NULL,
+                    after_json TEXT NULL
+                );
+                CREATE INDEX ix_audit_events_case ON audit_events (case_id);
+                """,
+            Postgres: """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    status TEXT NOT NULL,
+                    prediction TEXT NOT NULL,
+                    pneumonia_probability DOUBLE PRECISION NOT NULL,
+                    confidence DOUBLE PRECISION NOT NULL,
+                    logit DOUBLE PRECISION NOT NULL,
+                    ood_score DOUBLE PRECISION NULL,
+                    reasons_json TEXT NOT NULL,
+                    heatmap_grid_json TEXT NOT NULL,
+                    model_name TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    input_sha256 TEXT NOT NULL,
+                    film_file TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    heatmap_file TEXT NOT NULL,
+                    metadata_json TEXT NOT NULL,
+                    submitted_by TEXT NOT NULL
+                );
+                CREATE INDEX ix_cases_status ON cases (status);
+                CREATE TABLE audit_events (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    case_id TEXT NOT NULL REFERENCES cases (id),
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    at TIMESTAMPTZ NOT NULL,
+                    before_json TEXT NULL,
+                    after_json TEXT NULL
+                );
+                CREATE INDEX ix_audit_events_case ON audit_events (case_id);
+                """),
+        new(2, "api keys",
+            Sqlite: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    key_sha256 TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    revoked INTEGER NOT NULL DEFAULT 0
+                );
+                """,
+            Postgres: """
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    key_sha256 TEXT NOT NULL UNIQUE,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    revoked BOOLEAN NOT NULL DEFAULT FALSE
+                );
+                """),
+    ];
+
+    private const string CreateTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )
+        """;
+
+    /// <summary>Applies what is missing; returns the versions applied by this call.</summary>
+    public static async Task<IReadOnlyList<int>> ApplyAsync(CxrQaDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (database.Dialect == SqlDialect.Postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@k)", new { k = AdvisoryLockKey }, cancellationToken: cancellationToken));
+            try
+            {
+                return await ApplyLockedAsync(connection, database.Dialect, cancellationToken);
+            }
+            finally
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@k)", new { k = AdvisoryLockKey }, cancellationToken: CancellationToken.None));
+            }
+        }
+        return await ApplyLockedAsync(connection, database.Dialect, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<int>> ApplyLockedAsync(DbConnection connection, SqlDialect dialect, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: ct));
+        var applied = new List<int>();
+        foreach (var migration in All)
+        {
+            // SQLite: BEGIN IMMEDIATE takes the write lock before the check, so two processes cannot both apply.
+            await using var tx = dialect == SqlDialect.Sqlite
+                ? await BeginImmediateAsync(connection, ct)
+                : await connection.BeginTransactionAsync(ct);
+            var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM schema_migrations WHERE version = @v", new { v = migration.Version }, tx, cancellationToken: ct));
+            if (done > 0)
+            {
+                await tx.CommitAsync(ct);
+                continue;
+            }
+            await connection.ExecuteAsync(new CommandDefinition(migration.For(dialect), transaction: tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)",
+                new { v = migration.Version, n = migration.Name, t = DateTimeOffset.UtcNow.ToString("O") }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            applied.Add(migration.Version);
+        }
+        return applied;
+    }
+
+    private static async Task<DbTransaction> BeginImmediateAsync(DbConnection connection, CancellationToken ct)
+    {
+        var sqlite = (Microsoft.Data.Sqlite.SqliteConnection)connection;
+        // deferred: false => BEGIN IMMEDIATE
+        return await Task.FromResult<DbTransaction>(sqlite.BeginTransaction(deferred: false));
+    }
+
+    public static async Task<IReadOnlyList<int>> AppliedAsync(CxrQaDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<int>(new CommandDefinition(
+            "SELECT version FROM schema_migrations ORDER BY version", cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Text;
+using CxrQa.Tests.Support;
+
+namespace CxrQa.Server.Tests.Support;
+
+/// <summary>Real films from the shared data, and hand-made bad inputs.</summary>
+public static class Films
+{
+    public static string Pneumonia => First("kermany-224", "val", "PNEUMONIA");
+    public static string Normal => First("kermany-224", "val", "NORMAL");
+    public static string NormalSecond => Directory.GetFiles(TestData.Path("kermany-224", "val", "NORMAL"), "*.jpeg").Order(StringComparer.Ordinal).Skip(1).First();
+    public static string FullResolution => First("kermany-fullres-sample", "NORMAL");
+    public static string ChestDicom => TestData.Path("dicom", "chest", "CR-MONO1-10-chest");
+
+    private static string First(params string[] parts) =>
+        Directory.GetFiles(TestData.Path(parts), "*.jpeg").Order(StringComparer.Ordinal).First();
+
+    /// <summary>A valid PNG signature and IHDR that claims 60000 x 60000 pixels, and nothing else.</summary>
+    public static byte[] HugePngHeader()
+    {
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, 60000);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), 60000);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 0; // gray
+        using var ms = new MemoryStream();
+        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(ms, "IHDR", ihdr);
+        WriteChunk(ms, "IDAT", new byte[16]);
+        return ms.ToArray();
+    }
+
+    /// <summary>A DICOM preamble and magic followed by noise.</summary>
+    public static byte[] GarbageDicom()
+    {
+        var bytes = new byte[2048];
+        new Random(7).NextBytes(bytes);
+        Array.Clear(bytes, 0, 128);
+        "DICM"u8.CopyTo(bytes.AsSpan(128));
+        return bytes;
+    }
+
+    public static byte[] TruncatedJpeg() => File.ReadAllBytes(Pneumonia)[..1000];
+
+    private static void WriteChunk(Stream s, string type, byte[] data)
+    {
+        var header = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)data.Length);
+        s.Write(header);
+        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        s.Write(typed);
+        BinaryPrimitives.WriteUInt32BigEndian(header, Crc32(typed));
+        s.Write(header);
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    }
+}
