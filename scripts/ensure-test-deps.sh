@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing (a fresh Debian 12 machine, as root).
-<<<<<<< HEAD
 #   libgdcm-tools     : gdcmconv, the optional decoder for compressed DICOM transfer syntaxes (JPEG 2000, RLE, ...)
 #   fonts-dejavu-core : the font report plots are drawn with (SkiaSharp's no-dependency build finds no font otherwise)
+#   postgresql        : server binaries (/usr/lib/postgresql/N/bin) for the server's PostgreSQL tests; the tests start
+#                       their own throw-away cluster, so the Debian service itself is not needed (nor started).
 set -euo pipefail
 missing=()
 command -v gdcmconv >/dev/null 2>&1 || missing+=(libgdcm-tools)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
-=======
-#   libgdcm-tools : gdcmconv, the optional decoder for compressed DICOM transfer syntaxes (JPEG 2000, RLE, ...)
-#   postgresql    : server binaries (/usr/lib/postgresql/N/bin) for the server's PostgreSQL tests; the tests start
-#                   their own throw-away cluster, so the Debian service itself is not needed (nor started).
-set -euo pipefail
-missing=()
-command -v gdcmconv >/dev/null 2>&1 || missing+=(libgdcm-tools)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
->>>>>>> server
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2

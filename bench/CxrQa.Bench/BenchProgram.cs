@@ -19,8 +19,8 @@ public static class BenchProgram
         var runs = int.Parse(Arg(args, "--runs") ?? "50");
         var folderFilms = int.Parse(Arg(args, "--folder-films") ?? "400");
         using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
+        var service = ScreeningService.Create(model, new ScreeningOptions());
         var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
-        var service = new ScreeningService(decoder, model, new ScreeningOptions());
         var preprocessor = service.Preprocessor;
 
         Console.WriteLine($"# CxrQa bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, model {model.Card.Name} {model.Card.Version}");

@@ -43,9 +43,8 @@ builder.Services.AddSingleton<CaseFiles>();
 builder.Services.AddSingleton<ServerMetrics>();
 builder.Services.AddSingleton<AccessPolicy>();
 builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory)));
-// The same ScreeningService as the CLI (src/CxrQa.Cli/Commands/ScreeningServiceFactory.cs): one code path.
-builder.Services.AddSingleton(sp => new ScreeningService(
-    new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())),
+// The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
+builder.Services.AddSingleton(sp => ScreeningService.Create(
     sp.GetRequiredService<ModelBundle>(),
     new ScreeningOptions
     {

@@ -1,5 +1,3 @@
-using CxrQa.Core.Dicom;
-using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 
@@ -11,7 +9,6 @@ public static class ScreeningServiceFactory
     public static (ScreeningService Service, ModelBundle Model) Create(string? modelDirectory, ScreeningOptions options)
     {
         var model = ModelBundle.Load(ModelLocator.Resolve(modelDirectory));
-        var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
-        return (new ScreeningService(decoder, model, options), model);
+        return (ScreeningService.Create(model, options), model);
     }
 }

@@ -7,6 +7,9 @@ public sealed record ScreeningOptions
 {
     public DecodeLimits Limits { get; init; } = DecodeLimits.Default;
 
+    /// <summary>DICOM reading, including the optional gdcmconv decoder for compressed transfer syntaxes.</summary>
+    public Dicom.DicomReaderOptions Dicom { get; init; } = new();
+
     /// <summary>Deployment overrides of the bundle's routing policy (a pinned threshold, or other alpha/delta).</summary>
     public Trust.RoutingOverrides Routing { get; init; } = new();
 

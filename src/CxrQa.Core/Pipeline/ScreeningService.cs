@@ -42,6 +42,11 @@ public sealed class ScreeningService
 
     public ModelIdentity Model { get; }
 
+    /// <summary>The service with the standard decoder (our DICOM reader, gdcmconv fallback as configured): what the CLI,
+    /// the server and the benchmarks all use.</summary>
+    public static ScreeningService Create(ModelBundle model, ScreeningOptions options) =>
+        new(new FilmDecoder(new Dicom.DicomFilmReader(options.Dicom)), model, options);
+
     public FilmPreprocessor Preprocessor => _preprocessor;
 
     /// <summary>The routing policy in force and, for risk-controlled routing, its certificate.</summary>
