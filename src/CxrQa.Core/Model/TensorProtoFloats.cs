@@ -4,7 +4,7 @@ using Onnx;
 namespace CxrQa.Core.Model;
 
 /// <summary>Reads and writes float ONNX initializers (float_data or little-endian raw_data, as the spec allows both).</summary>
-internal static class TensorProtoFloats
+public static class TensorProtoFloats
 {
     public static float[] Read(TensorProto tensor)
     {
@@ -28,13 +28,22 @@ internal static class TensorProtoFloats
         return values;
     }
 
+    /// <summary>Replaces the tensor's values (same shape) with <paramref name="values"/> as compact raw_data.</summary>
+    public static void Write(TensorProto tensor, ReadOnlySpan<float> values)
+    {
+        tensor.DataType = (int)TensorProto.Types.DataType.Float;
+        tensor.FloatData.Clear();
+        var raw = new byte[values.Length * sizeof(float)];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+        tensor.RawData = Google.Protobuf.ByteString.CopyFrom(raw);
+    }
+
     public static TensorProto Create(string name, ReadOnlySpan<float> values, params long[] dims)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = new TensorProto { Name = name };
         tensor.Dims.AddRange(dims);
-        var floats = new float[values.Length];
-        values.CopyTo(floats);
-        tensor.FloatData.AddRange(floats);
+        Write(tensor, values);
         return tensor;
     }
 }

@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Native;
 using Onnx;
 using static TorchSharp.torch;
@@ -10,13 +11,13 @@ public static class PretrainedBackbone
 {
     public const string MeanImageInitializer = "MeanImage";
 
-    /// <summary>Loads the backbone copied beside the app (see <see cref="BackboneFiles.BesideApp"/>).</summary>
-    public static CxrResNet Load() => Load(BackboneFiles.BesideApp);
+    /// <summary>Loads the backbone copied beside the app (see <see cref="BackboneFiles.Locate()"/>).</summary>
+    public static CxrResNet Load() => Load(BackboneFiles.Locate());
 
     public static CxrResNet Load(BackboneFiles files)
     {
         TorchRuntime.EnsureLoadable();
-        var backbone = OnnxModelFile.Read(files.ResNet18Path);
+        var backbone = OnnxModelFile.Read(files.ModelPath);
         var meanImage = ReadMeanImage(files.PreprocessPath);
         var spec = BackboneGraphReader.Read(backbone);
         var model = new CxrResNet(spec, meanImage.Dims[^1]);
@@ -48,7 +49,7 @@ public static class PretrainedBackbone
             var dims = initializer.Dims.ToArray();
             if (!target.shape.SequenceEqual(dims))
                 throw new InvalidDataException($"initializer '{initializer.Name}' is [{string.Join(",", dims)}], '{name}' is [{string.Join(",", target.shape)}]");
-            target.copy_(tensor(OnnxTensors.ReadFloats(initializer), dims));
+            target.copy_(tensor(TensorProtoFloats.Read(initializer), dims));
         }
     }
 

@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Backbone;
 using Google.Protobuf;
 using Onnx;
@@ -24,7 +25,7 @@ public static class Fp16Weights
         {
             if (initializer.DataType != (int)TensorProto.Types.DataType.Float || initializer.Name == ServingGraphNames.MeanImage)
                 continue;
-            var values = OnnxTensors.ReadFloats(initializer);
+            var values = TensorProtoFloats.Read(initializer);
             if (values.Length < MinimumElements) continue;
             var raw = new byte[values.Length * 2];
             for (var i = 0; i < values.Length; i++)

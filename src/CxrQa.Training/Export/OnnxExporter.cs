@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Backbone;
 using Google.Protobuf;
 using Onnx;
@@ -22,7 +23,7 @@ public static class OnnxExporter
     public const string ProducerName = "CxrQa.Training";
 
     /// <summary>Exports using the backbone copied beside the app as the template.</summary>
-    public static void Export(CxrResNet model, string path) => Export(model, path, BackboneFiles.BesideApp.ResNet18Path);
+    public static void Export(CxrResNet model, string path) => Export(model, path, BackboneFiles.Locate().ModelPath);
 
     public static void Export(CxrResNet model, string path, string templatePath)
     {
@@ -33,14 +34,14 @@ public static class OnnxExporter
         var graph = graphModel.Graph;
         var weights = ModuleTensors.ByName(model);
         foreach (var initializer in graph.Initializer)
-            OnnxTensors.WriteFloats(initializer, Values(weights[model.OnnxNames[initializer.Name]]));
+            TensorProtoFloats.Write(initializer, Values(weights[model.OnnxNames[initializer.Name]]));
 
         var size = model.ImageSize;
         var mapSize = size / OverallStride(spec);
         var channels = spec.FeatureChannels;
-        graph.Initializer.Add(OnnxTensors.Create(ServingGraphNames.MeanImage, [1, 3, size, size], Values(weights[CxrResNet.MeanImageName])));
-        graph.Initializer.Add(OnnxTensors.Create(ServingGraphNames.HeadWeight, [1, channels], Values(model.Head.weight!)));
-        graph.Initializer.Add(OnnxTensors.Create(ServingGraphNames.HeadBias, [1], Values(model.Head.bias!)));
+        graph.Initializer.Add(TensorProtoFloats.Create(ServingGraphNames.MeanImage, Values(weights[CxrResNet.MeanImageName]), 1, 3, size, size));
+        graph.Initializer.Add(TensorProtoFloats.Create(ServingGraphNames.HeadWeight, Values(model.Head.weight!), 1, channels));
+        graph.Initializer.Add(TensorProtoFloats.Create(ServingGraphNames.HeadBias, Values(model.Head.bias!), 1));
 
         graph.Input.Clear();
         graph.Input.Add(FloatValue(ServingGraphNames.Input, 3, size, size));

@@ -97,7 +97,7 @@ public static class FineTuneRunner
         var facts = new FineTuneRunFacts(data.Dataset, data.Used, train.Select(f => f.Image).ToList(), validation.Select(f => f.Image).ToList(),
             calibration.Select(f => f.Image).ToList(), data.Unusable, posWeight, outcome,
             model.Head.weight!.detach().data<float>().ToArray(), model.Head.bias!.detach().data<float>()[0],
-            Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Backbone.BackboneFiles.BesideApp.ResNet18Path))));
+            Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(CxrQa.Core.Model.BackboneFiles.Locate().ModelPath))));
         var card = FineTuneCardBuilder.Build(options, facts, metrics, loss);
 
         var exported = Path.Combine(options.OutputDirectory, $".export-{Environment.ProcessId}.onnx");

@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Backbone;
 using Onnx;
 
@@ -8,7 +9,7 @@ public sealed class BackboneGraphReaderTests
     [Fact]
     public void Reads_the_cntk_resnet18_structure()
     {
-        var model = OnnxModelFile.Read(BackboneFiles.BesideApp.ResNet18Path);
+        var model = OnnxModelFile.Read(BackboneFiles.Locate().ModelPath);
         var spec = BackboneGraphReader.Read(model);
 
         Assert.Equal([2, 2, 2, 3], spec.Stages.Select(s => s.Count));
@@ -31,7 +32,7 @@ public sealed class BackboneGraphReaderTests
     [Fact]
     public void Rejects_a_graph_with_an_unrecognised_node()
     {
-        var model = OnnxModelFile.Read(BackboneFiles.BesideApp.ResNet18Path);
+        var model = OnnxModelFile.Read(BackboneFiles.Locate().ModelPath);
         var extra = new NodeProto { OpType = "Relu", Name = "Stray" };
         extra.Input.Add(model.Graph.Node[0].Output[0]);
         extra.Output.Add("stray_out");

@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Backbone;
 using CxrQa.Training.Tests.Support;
 using Xunit.Abstractions;
@@ -19,14 +20,14 @@ public sealed class PretrainedParityTests(PretrainedModelFixture fixture, ITestO
         var films = SampleFilms.Paths(perClass: 2);
         var inputs = films.Select(GrayFilmTensor.FromFile).Append(GrayFilmTensor.Synthetic()).ToList();
         var names = films.Select(Path.GetFileName).Append("synthetic").ToList();
-        var mean = OnnxTensors.ReadFloats(PretrainedBackbone.ReadMeanImage(BackboneFiles.BesideApp.PreprocessPath));
+        var mean = TensorProtoFloats.Read(PretrainedBackbone.ReadMeanImage(BackboneFiles.Locate().PreprocessPath));
 
         var torchEmbeddings = TorchEmbeddings(inputs);
         var worst = 0.0;
         for (var i = 0; i < inputs.Count; i++)
         {
             var centred = inputs[i].Select((v, j) => v - mean[j]).ToArray();
-            var reference = OrtRunner.Run(BackboneFiles.BesideApp.ResNet18Path, fixture.Model.Spec.InputName, centred,
+            var reference = OrtRunner.Run(BackboneFiles.Locate().ModelPath, fixture.Model.Spec.InputName, centred,
                 [1, 3, 224, 224], fixture.Model.Spec.PooledName)[fixture.Model.Spec.PooledName];
             var diff = Comparison.MaxAbsDiff(reference, torchEmbeddings[i]);
             output.WriteLine($"{names[i]}: max |torch - onnx| = {diff:E2} (embedding max {reference.Max():F3})");

@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using CxrQa.Training.Backbone;
 using CxrQa.Training.Export;
 using CxrQa.Training.Tests.Support;
@@ -67,7 +68,7 @@ public sealed class OnnxExporterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([-1, 512], session.OutputMetadata[ServingGraphNames.Embedding].Dimensions);
 
         var exported = OnnxModelFile.Read(path).Graph;
-        var original = OnnxModelFile.Read(BackboneFiles.BesideApp.ResNet18Path).Graph;
+        var original = OnnxModelFile.Read(BackboneFiles.Locate().ModelPath).Graph;
         Assert.Equal(original.Node.Count + 4, exported.Node.Count);
         Assert.Equal(original.Initializer.Select(t => t.Name).Concat([ServingGraphNames.MeanImage, ServingGraphNames.HeadWeight, ServingGraphNames.HeadBias]),
             exported.Initializer.Select(t => t.Name));
