@@ -35,7 +35,7 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the split, epoch order, augmentation and torch.", DefaultValueFactory = _ => 42 };
         var limit = new Option<int?>("--limit") { Description = "Use only N films (both classes): smoke tests." };
         var validationFraction = new Option<double>("--validation-fraction") { Description = "Fraction of patients for validation (early stopping).", DefaultValueFactory = _ => 0.15 };
-        var calibrationFraction = new Option<double>("--calibration-fraction") { Description = "Fraction of patients held out of training entirely, for calibration.", DefaultValueFactory = _ => 0.15 };
+        var calibrationFraction = new Option<double>("--calibration-fraction") { Description = "Fraction of patients held out of training entirely, for calibration.", DefaultValueFactory = _ => 0.25 };
         var hflip = new Option<bool>("--hflip") { Description = "Also flip films horizontally at random (off by default: films are not mirrored)." };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without augmentation." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in the checkpoint folder at the next epoch." };

@@ -44,7 +44,7 @@ public sealed record FineTuneOptions
     /// <summary>Use only this many films (both classes alternately): smoke tests.</summary>
     public int? Limit { get; init; }
     public double ValidationFraction { get; init; } = 0.15;
-    public double CalibrationFraction { get; init; } = 0.15;
+    public double CalibrationFraction { get; init; } = 0.25;
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
     public bool Resume { get; init; }
     /// <summary>Also write an fp16-weight bundle at <see cref="Fp16OutputDirectory"/> and compare it to fp32.</summary>
