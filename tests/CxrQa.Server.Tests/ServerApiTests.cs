@@ -23,6 +23,9 @@ public sealed class OpenServerFixture : IAsyncLifetime
 
 public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<OpenServerFixture>
 {
+    /// <summary>The bundle the server loads on its embedded defaults (ModelLocator.ShippedBundleName).</summary>
+    private const string ShippedModelName = "cxrqa-finetuned-resnet18";
+
     private HttpClient Client => fixture.Server.Client;
 
     private static void AssertCaseFields(JsonNode body)
@@ -42,7 +45,7 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
         Assert.True(quality["height"]!.GetValue<int>() > 0);
         Assert.NotNull(quality["format"]);
         Assert.NotNull(quality["colourfulness"]);
-        Assert.Equal("cxrqa-frozen-resnet18-lr", body["model"]!["name"]!.GetValue<string>());
+        Assert.Equal(ShippedModelName, body["model"]!["name"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(body["model"]!["version"]!.GetValue<string>()));
         var message = body["message"]!.GetValue<string>();
         if (body["status"]!.GetValue<string>() == "pending_review")
@@ -210,7 +213,7 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
         Assert.Contains("# TYPE cxrqa_answer_reasons_total counter", text);
         Assert.Contains("cxrqa_errors_total{code=\"empty_file\"}", text);
         Assert.Matches(@"(?m)^cxrqa_review_queue_depth \d+$", text);
-        Assert.Contains("cxrqa_model_info{name=\"cxrqa-frozen-resnet18-lr\",version=\"", text);
+        Assert.Contains($"cxrqa_model_info{{name=\"{ShippedModelName}\",version=\"", text);
 
         var openapi = await Http.JsonAsync(await Client.GetAsync("/openapi/v1.json"));
         Assert.NotNull(openapi["paths"]!["/predict"]);
