@@ -59,7 +59,7 @@ public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor pre
             for (var k = 0; k < count; k++)
                 logits[start + k] = outputs.Logits[k];
             outputs.Embeddings.AsSpan(0, count * ModelOutputs.EmbeddingSize).CopyTo(embeddings.AsSpan(start * ModelOutputs.EmbeddingSize));
-            if ((start / batchSize) % (ReportEvery / batchSize) == 0 || start + count == films.Count)
+            if ((start / batchSize) % Math.Max(1, ReportEvery / batchSize) == 0 || start + count == films.Count)
                 progress?.Invoke(start + count);
         }
         return new FilmScores(logits, embeddings);
