@@ -1,3 +1,4 @@
+using CxrQa.Core.Numerics;
 namespace CxrQa.Core.Learning;
 
 /// <summary>

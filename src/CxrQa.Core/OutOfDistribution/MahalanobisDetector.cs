@@ -1,3 +1,4 @@
+using CxrQa.Core.Numerics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 

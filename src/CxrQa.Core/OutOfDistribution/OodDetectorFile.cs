@@ -1,3 +1,4 @@
+using CxrQa.Core.Numerics;
 using System.Buffers.Binary;
 using CxrQa.Core.Errors;
 
