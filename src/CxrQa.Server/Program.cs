@@ -15,6 +15,15 @@ using CxrQa.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Scalar.AspNetCore;
 
+// `CxrQa.Server keys create|list|revoke ...`: the key commands in the server binary (a container ships no CLI).
+if (args is ["keys", ..])
+{
+    var keysConfiguration = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().Build();
+    Environment.ExitCode = await ServerKeysCommand.RunAsync(args[1..], keysConfiguration);
+    return;
+}
+
 // Content root = the build output, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
