@@ -49,6 +49,7 @@ builder.Services.AddSingleton<CxrQaDatabase>();
 builder.Services.AddSingleton<ICaseStore, SqlCaseStore>();
 builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
 builder.Services.AddSingleton<CaseFiles>();
+builder.Services.AddSingleton<HeatmapOverlays>();
 builder.Services.AddSingleton<ServerMetrics>();
 builder.Services.AddSingleton<AccessPolicy>();
 builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory)));
