@@ -52,7 +52,8 @@ builder.Services.AddSingleton<CaseFiles>();
 builder.Services.AddSingleton<HeatmapOverlays>();
 builder.Services.AddSingleton<ServerMetrics>();
 builder.Services.AddSingleton<AccessPolicy>();
-builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory)));
+builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
+    new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
 // The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
 builder.Services.AddSingleton(sp => ScreeningService.Create(
     sp.GetRequiredService<ModelBundle>(),
