@@ -14,7 +14,8 @@ namespace CxrQa.ServerBench;
 /// cold start (process start to the first 200 from POST /predict); N concurrent clients posting 224 px JPEGs
 /// (kermany-224 val + train) for the given time: answers/s, latency percentiles, errors; one client posting the
 /// full-resolution films (kermany-fullres-sample): p50/p95; the first and a repeated GET of a full-resolution case's
-/// heatmap.png (drawn lazily); the server's resident memory peak (VmHWM) and at the end (VmRSS).
+/// heatmap.png (drawn lazily); the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
+/// text at the end is written beside the JSON (FILE.metrics.txt).
 /// Every request loop is bounded in time and only ever talks to the server it started on loopback.
 /// </summary>
 public static class ServerBenchmark
@@ -119,6 +120,9 @@ public static class ServerBenchmark
                     await EnsureOkAsync(r);
                 heatmapSecond = sw.Elapsed.TotalMilliseconds;
             }
+            // The server's own view (batch sizes, queue, per-route durations), kept beside the JSON.
+            using (var m = await http.GetAsync("/metrics"))
+                await File.WriteAllTextAsync(Path.ChangeExtension(jsonOut, ".metrics.txt"), await m.Content.ReadAsStringAsync());
             var end = memory.Read();
             var loadEnd = LoadAverage();
 
