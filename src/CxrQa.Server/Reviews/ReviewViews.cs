@@ -56,7 +56,9 @@ public sealed record ReviewStatsView(long Pending, long Claimed, long Decided, A
 
 /// <summary>Sampled automated answers checked by a reviewer: the realised automated error rate and its one-sided 95 %
 /// Clopper-Pearson upper bound (null until one is decided).</summary>
-public sealed record AuditSampleStatsView(long Decided, long Agreements, long Disagreements, double? ErrorRate, double? ErrorRateUpper95);
+public sealed record AuditSampleStatsView(long Decided, long Agreements, long Disagreements, double? ErrorRate,
+    // The snake_case policy would write "error_rate_upper95"; the contract spells the 95 as its own word.
+    [property: JsonPropertyName("error_rate_upper_95")] double? ErrorRateUpper95);
 
 public sealed record AuditListView(IReadOnlyList<AuditItemView> Items);
 
