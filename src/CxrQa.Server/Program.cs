@@ -92,6 +92,7 @@ app.MapScalarApiReference("/docs");
 app.MapPredict();
 app.MapCases();
 app.MapOps();
+app.MapReviewPage();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     startupLog.LogInformation("API keys required for /predict and /cases: {Required}", app.Services.GetRequiredService<AccessPolicy>().KeysRequired));
