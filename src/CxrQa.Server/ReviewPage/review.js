@@ -92,17 +92,21 @@
     return `Unexpected error: ${error && error.message ? error.message : error}`;
   }
 
-  // Runs a user action: clears the last error, shows this one's, and never lets two mutations overlap.
-  async function act(action) {
-    if (state.busy) return;
-    state.busy = true;
+  // Runs a user action: clears the last error and shows this one's. Exclusive actions (claim, release, decide) never
+  // overlap one another, and their buttons are disabled meanwhile; reading (queue, opening a case) is never blocked.
+  async function act(action, exclusive = false) {
+    if (exclusive) {
+      if (state.busy) return;
+      state.busy = true;
+      updateButtons();
+    }
     clearError();
     try {
       await action();
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) showError(describe(e));
     } finally {
-      state.busy = false;
+      if (exclusive) state.busy = false;
       updateButtons();
     }
   }
@@ -370,7 +374,7 @@
       sessionStorage.setItem(ME_STORAGE, state.me);
       showWho();
       await applyItem(item, `Claimed ${short(id)}; the claim expires at ${when(item.claim_expires_at)}.`);
-    });
+    }, true);
   }
 
   function release() {
@@ -378,7 +382,7 @@
       const id = state.current.case_id;
       disarm();
       await applyItem(await send(`/reviews/${id}/release`, { method: 'POST' }), `Released ${short(id)}.`);
-    });
+    }, true);
   }
 
   // A decision cannot be undone (a second one is refused), so a key press or a click only arms it: Enter or
@@ -413,7 +417,7 @@
       const item = await send(`/reviews/${id}/decision`, { method: 'POST', body });
       disarm();
       await applyItem(item, `Decided ${short(id)}: ${item.label}.`);
-    });
+    }, true);
   }
 
   // ---------- film: window/level and heatmap ----------
