@@ -577,7 +577,9 @@
   });
   el.canvas.addEventListener('pointermove', (e) => {
     if (!drag) return;
-    const scale = el.canvas.width / el.canvas.getBoundingClientRect().width;
+    // Film pixels per screen pixel: the canvas is scaled to fit (object-fit: contain), so the larger ratio applies.
+    const box = el.canvas.getBoundingClientRect();
+    const scale = Math.max(el.canvas.width / box.width, el.canvas.height / box.height);
     setWindow(drag.width + (e.clientX - drag.x) * scale, drag.level + (e.clientY - drag.y) * scale);
   });
   const endDrag = () => { drag = null; };
