@@ -116,6 +116,11 @@ public sealed class ReviewPageTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(page.Locator("#case-id")).ToHaveTextAsync(caseId);
         await Expect(page.Locator("#f-state")).ToHaveTextAsync("pending");
         await Expect(page.Locator("#wl-readout")).ToHaveTextAsync("W 256 / L 128 · heatmap 50 %");
+        // The whole film is on screen at 1366x768: the canvas fits inside the viewer, which fits inside the window.
+        var viewer = (await page.Locator(".viewer").BoundingBoxAsync())!;
+        var film = (await canvas.BoundingBoxAsync())!;
+        Assert.True(film.Y >= viewer.Y && film.Y + film.Height <= viewer.Y + viewer.Height + 0.5 && viewer.Y + viewer.Height <= 768.5,
+            $"film {film.Y}+{film.Height} outside viewer {viewer.Y}+{viewer.Height}");
         var withHeatmap = await CanvasStatsAsync(page);
         Assert.Equal((SyntheticFilm.Size, SyntheticFilm.Size), (withHeatmap.Width, withHeatmap.Height));
         Assert.True(withHeatmap.Chroma > 1, $"the heatmap should tint the film: {withHeatmap}");
@@ -129,6 +134,8 @@ public sealed class ReviewPageTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(page.Locator("#f-claimed")).ToContainTextAsync("by dr-lee");
         await Expect(page.Locator("#whoami")).ToHaveTextAsync("Signed in as dr-lee");
         await Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Claimed" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("claimed by dr-lee");
 
         // H: heatmap off, the canvas is pure grey: the film exactly as served (display.png) at the identity window.
         await page.Keyboard.PressAsync("h");
