@@ -105,6 +105,7 @@ app.MapCases();
 app.MapReviews();
 app.MapAudit();
 app.MapOps();
+app.MapReviewPage();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     startupLog.LogInformation("API keys required for /predict and /cases: {Required}", app.Services.GetRequiredService<AccessPolicy>().KeysRequired));
