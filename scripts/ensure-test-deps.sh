@@ -4,11 +4,14 @@
 #   fonts-dejavu-core : the font report plots are drawn with (SkiaSharp's no-dependency build finds no font otherwise)
 #   postgresql        : server binaries (/usr/lib/postgresql/N/bin) for the server's PostgreSQL tests; the tests start
 #                       their own throw-away cluster, so the Debian service itself is not needed (nor started).
+#   chromium          : the headless browser the review page's browser tests drive through Playwright (Playwright
+#                       cannot download its own browser build here, so it is given /usr/bin/chromium).
 set -euo pipefail
 missing=()
 command -v gdcmconv >/dev/null 2>&1 || missing+=(libgdcm-tools)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2

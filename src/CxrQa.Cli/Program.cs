@@ -9,5 +9,6 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     CalibrateCommand.Create(),
     TrainCommand.Create(),
     KeysCommand.Create(),
+    ExportReviewsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

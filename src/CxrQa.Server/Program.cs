@@ -10,6 +10,7 @@ using CxrQa.Server.Endpoints;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
+using CxrQa.Server.Reviews;
 using CxrQa.Server.Security;
 using CxrQa.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,6 +29,11 @@ if (args is ["keys", ..])
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+// A bad review setting fails the start, not the first claim.
+if (!(options.AuditSampleFraction is >= 0 and <= 1))
+    throw new InvalidOperationException($"CxrQa:AuditSampleFraction must be between 0 and 1 (is {options.AuditSampleFraction})");
+if (options.ClaimDuration <= TimeSpan.Zero)
+    throw new InvalidOperationException($"CxrQa:ClaimDuration must be positive (is {options.ClaimDuration})");
 var settings = DatabaseSettings.Resolve(
     builder.Configuration["data-dir"] ?? options.DataDirectory,
     builder.Configuration.GetConnectionString("Postgres"));
@@ -48,6 +54,10 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<CxrQaDatabase>();
 builder.Services.AddSingleton<ICaseStore, SqlCaseStore>();
 builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
+builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
+builder.Services.AddSingleton<IAuditLog, SqlAuditLog>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ReviewService>();
 builder.Services.AddSingleton<CaseFiles>();
 builder.Services.AddSingleton<HeatmapOverlays>();
 builder.Services.AddSingleton<ServerMetrics>();
@@ -55,13 +65,14 @@ builder.Services.AddSingleton<AccessPolicy>();
 builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
     new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
 // The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
-builder.Services.AddSingleton(sp => ScreeningService.Create(
-    sp.GetRequiredService<ModelBundle>(),
-    new ScreeningOptions
-    {
-        Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
-        Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
-    }));
+var screeningOptions = new ScreeningOptions
+{
+    Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
+    Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
+};
+builder.Services.AddSingleton(sp => ScreeningService.Create(sp.GetRequiredService<ModelBundle>(), screeningOptions));
+// Previews decode with the same decoder settings as screening, so every film that was screened can be shown.
+builder.Services.AddSingleton(new FilmPreviews(new FilmDecoder(new DicomFilmReader(screeningOptions.Dicom)), screeningOptions.Limits));
 builder.Services.AddSingleton(sp => new InferenceQueue(
     sp.GetRequiredService<ScreeningService>(), options, sp.GetRequiredService<ModelBundle>().Options.MaxBatch,
     sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));
@@ -102,7 +113,10 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapPredict();
 app.MapCases();
+app.MapReviews();
+app.MapAudit();
 app.MapOps();
+app.MapReviewPage();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     startupLog.LogInformation("API keys required for /predict and /cases: {Required}", app.Services.GetRequiredService<AccessPolicy>().KeysRequired));

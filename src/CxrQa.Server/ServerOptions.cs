@@ -45,4 +45,11 @@ public sealed class ServerOptions
 
     /// <summary>Pin the fixed confidence threshold instead of the bundle's certified policy.</summary>
     public double? FixedConfidenceThreshold { get; set; }
+
+    /// <summary>Fraction of automated answers also sent to the review queue (origin audit_sample) so that the
+    /// automated error rate can be measured. Drawn from a hash of the case id (AuditSampling): reproducible.</summary>
+    public double AuditSampleFraction { get; set; } = 0.05;
+
+    /// <summary>How long a reviewer's claim on a case lasts; after it anyone else may take the case over.</summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(15);
 }

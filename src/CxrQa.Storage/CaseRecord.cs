@@ -33,12 +33,18 @@ public sealed record AuditEvent(long Id, string CaseId, string Actor, string Act
 public static class AuditActions
 {
     public const string Created = "created";
+    public const string Claimed = "claimed";
+    public const string Released = "released";
+    public const string ClaimTakenOver = "claim_taken_over";
+    public const string Decided = "decided";
 }
 
 public interface ICaseStore
 {
-    /// <summary>Inserts the case and its "created" audit event in one transaction.</summary>
-    Task InsertAsync(CaseRecord record, string actor, CancellationToken cancellationToken);
+    /// <summary>Inserts the case, its "created" audit event and, when it goes to the review queue, its review row,
+    /// in one transaction. A pending_review case is queued as "routed"; an automated one as "audit_sample" when
+    /// <paramref name="auditSample"/> (see <see cref="AuditSampling"/>). Returns the review row, or null.</summary>
+    Task<ReviewRecord?> InsertAsync(CaseRecord record, string actor, bool auditSample, CancellationToken cancellationToken);
 
     Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken);
 

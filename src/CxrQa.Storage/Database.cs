@@ -18,6 +18,10 @@ public sealed record DatabaseSettings(string DataDirectory, string? PostgresConn
     public const string PostgresVariable = "CXRQA_POSTGRES";
     public const string SqliteFileName = "cxrqa.db";
 
+    /// <summary>Open SQLite read-only and never create the data directory (export reads a live server's state and
+    /// must not change it).</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Explicit values win, then the environment (CXRQA_DATA_DIR, CXRQA_POSTGRES), then ./data.</summary>
     public static DatabaseSettings Resolve(string? dataDirectory, string? postgres)
     {
@@ -48,11 +52,12 @@ public sealed class CxrQaDatabase
         else
         {
             Dialect = SqlDialect.Sqlite;
-            Directory.CreateDirectory(settings.DataDirectory);
+            if (!settings.ReadOnly)
+                Directory.CreateDirectory(settings.DataDirectory);
             _connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(settings.DataDirectory, DatabaseSettings.SqliteFileName),
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                Mode = settings.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
                 Pooling = true,
                 DefaultTimeout = 30,
             }.ToString();
@@ -80,7 +85,9 @@ public sealed class CxrQaDatabase
         await sqlite.OpenAsync(cancellationToken);
         // WAL: readers never block the writer; synchronous=FULL: a committed row survives a power cut.
         await using var pragma = sqlite.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        pragma.CommandText = Settings.ReadOnly
+            ? "PRAGMA busy_timeout=30000;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return sqlite;
     }

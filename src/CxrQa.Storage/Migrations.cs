@@ -110,6 +110,45 @@ public static class SchemaMigrations
                     revoked BOOLEAN NOT NULL DEFAULT FALSE
                 );
                 """),
+        // One review row per queued case. The back-fill queues the cases that were already pending_review, at the
+        // time they were created, so the queue's order is the order of arrival.
+        new(3, "review queue",
+            Sqlite: """
+                CREATE TABLE reviews (
+                    case_id TEXT PRIMARY KEY REFERENCES cases (id),
+                    state TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    queued_at TEXT NOT NULL,
+                    claimed_by TEXT NULL,
+                    claimed_at TEXT NULL,
+                    claim_expires_at TEXT NULL,
+                    decided_by TEXT NULL,
+                    decided_at TEXT NULL,
+                    label TEXT NULL,
+                    note TEXT NULL
+                );
+                CREATE INDEX ix_reviews_queue ON reviews (state, queued_at, case_id);
+                INSERT INTO reviews (case_id, state, origin, queued_at)
+                    SELECT id, 'pending', 'routed', created_at FROM cases WHERE status = 'pending_review';
+                """,
+            Postgres: """
+                CREATE TABLE reviews (
+                    case_id TEXT PRIMARY KEY REFERENCES cases (id),
+                    state TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    queued_at TIMESTAMPTZ NOT NULL,
+                    claimed_by TEXT NULL,
+                    claimed_at TIMESTAMPTZ NULL,
+                    claim_expires_at TIMESTAMPTZ NULL,
+                    decided_by TEXT NULL,
+                    decided_at TIMESTAMPTZ NULL,
+                    label TEXT NULL,
+                    note TEXT NULL
+                );
+                CREATE INDEX ix_reviews_queue ON reviews (state, queued_at, case_id);
+                INSERT INTO reviews (case_id, state, origin, queued_at)
+                    SELECT id, 'pending', 'routed', created_at FROM cases WHERE status = 'pending_review';
+                """),
     ];
 
     private const string CreateTable = """
@@ -121,7 +160,12 @@ public static class SchemaMigrations
         """;
 
     /// <summary>Applies what is missing; returns the versions applied by this call.</summary>
-    public static async Task<IReadOnlyList<int>> ApplyAsync(CxrQaDatabase database, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<int>> ApplyAsync(CxrQaDatabase database, CancellationToken cancellationToken) =>
+        ApplyAsync(database, int.MaxValue, cancellationToken);
+
+    /// <summary>Applies what is missing up to and including <paramref name="upToVersion"/> (tests of a back-fill
+    /// start from an older schema).</summary>
+    public static async Task<IReadOnlyList<int>> ApplyAsync(CxrQaDatabase database, int upToVersion, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         if (database.Dialect == SqlDialect.Postgres)
@@ -129,21 +173,21 @@ public static class SchemaMigrations
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@k)", new { k = AdvisoryLockKey }, cancellationToken: cancellationToken));
             try
             {
-                return await ApplyLockedAsync(connection, database.Dialect, cancellationToken);
+                return await ApplyLockedAsync(connection, database.Dialect, upToVersion, cancellationToken);
             }
             finally
             {
                 await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@k)", new { k = AdvisoryLockKey }, cancellationToken: CancellationToken.None));
             }
         }
-        return await ApplyLockedAsync(connection, database.Dialect, cancellationToken);
+        return await ApplyLockedAsync(connection, database.Dialect, upToVersion, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<int>> ApplyLockedAsync(DbConnection connection, SqlDialect dialect, CancellationToken ct)
+    private static async Task<IReadOnlyList<int>> ApplyLockedAsync(DbConnection connection, SqlDialect dialect, int upToVersion, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: ct));
         var applied = new List<int>();
-        foreach (var migration in All)
+        foreach (var migration in All.Where(m => m.Version <= upToVersion))
         {
             // SQLite: BEGIN IMMEDIATE takes the write lock before the check, so two processes cannot both apply.
             await using var tx = dialect == SqlDialect.Sqlite

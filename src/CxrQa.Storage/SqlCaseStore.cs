@@ -5,17 +5,10 @@ namespace CxrQa.Storage;
 /// <summary>The case store over Dapper; the SQL is portable between SQLite and PostgreSQL.</summary>
 public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
 {
-    private const string Columns = """
-        id AS Id, created_at AS CreatedAt, status AS Status, prediction AS Prediction,
-        pneumonia_probability AS PneumoniaProbability, confidence AS Confidence, logit AS Logit, ood_score AS OodScore,
-        reasons_json AS ReasonsJson, heatmap_grid_json AS HeatmapGridJson, model_name AS ModelName,
-        model_version AS ModelVersion, input_sha256 AS InputSha256, film_file AS FilmFile, content_type AS ContentType,
-        heatmap_file AS HeatmapFile, metadata_json AS MetadataJson, submitted_by AS SubmittedBy
-        """;
-
-    public async Task InsertAsync(CaseRecord record, string actor, CancellationToken cancellationToken)
+    public async Task<ReviewRecord?> InsertAsync(CaseRecord record, string actor, bool auditSample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var origin = ReviewOrigins.For(record.Status, auditSample);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
@@ -40,16 +33,27 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
             new
             {
                 CaseId = record.Id, Actor = actor, Action = AuditActions.Created, At = DbValues.ToDb(record.CreatedAt),
-                After = $$"""{"status":"{{record.Status}}"}""",
+                After = origin is null ? $$"""{"status":"{{record.Status}}"}""" : $$"""{"status":"{{record.Status}}","review":"{{origin}}"}""",
             }, tx, cancellationToken: cancellationToken));
+        ReviewRecord? review = null;
+        if (origin is not null)
+        {
+            // Same transaction as the case: a routed case is never without its place in the queue.
+            review = ReviewRecord.Queued(record.Id, origin, record.CreatedAt);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO reviews (case_id, state, origin, queued_at) VALUES (@CaseId, @State, @Origin, @QueuedAt)
+                """,
+                new { review.CaseId, review.State, review.Origin, QueuedAt = DbValues.ToDb(review.QueuedAt) }, tx, cancellationToken: cancellationToken));
+        }
         await tx.CommitAsync(cancellationToken);
+        return review;
     }
 
     public async Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM cases WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            $"SELECT {CaseSql.Columns("cases")} FROM cases WHERE id = @id", new { id }, cancellationToken: cancellationToken));
         return row?.ToRecord();
     }
 
@@ -70,59 +74,14 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
     public async Task<IReadOnlyList<AuditEvent>> AuditTrailAsync(string caseId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition("""
-            SELECT id AS Id, case_id AS CaseId, actor AS Actor, action AS Action, at AS At,
-                before_json AS BeforeJson, after_json AS AfterJson
-            FROM audit_events WHERE case_id = @caseId ORDER BY id
-            """, new { caseId }, cancellationToken: cancellationToken));
-        return rows.Select(r => new AuditEvent(r.Id, r.CaseId, r.Actor, r.Action, DbValues.Time(r.At), r.BeforeJson, r.AfterJson)).ToList();
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            $"SELECT {AuditRow.Columns} FROM audit_events WHERE case_id = @caseId ORDER BY id", new { caseId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEvent()).ToList();
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-    }
-
-    private sealed class CaseRow
-    {
-        public string Id { get; set; } = "";
-        public object CreatedAt { get; set; } = "";
-        public string Status { get; set; } = "";
-        public string Prediction { get; set; } = "";
-        public double PneumoniaProbability { get; set; }
-        public double Confidence { get; set; }
-        public double Logit { get; set; }
-        public double? OodScore { get; set; }
-        public string ReasonsJson { get; set; } = "";
-        public string HeatmapGridJson { get; set; } = "";
-        public string ModelName { get; set; } = "";
-        public string ModelVersion { get; set; } = "";
-        public string InputSha256 { get; set; } = "";
-        public string FilmFile { get; set; } = "";
-        public string ContentType { get; set; } = "";
-        public string HeatmapFile { get; set; } = "";
-        public string MetadataJson { get; set; } = "";
-        public string SubmittedBy { get; set; } = "";
-
-        public CaseRecord ToRecord() => new()
-        {
-            Id = Id, CreatedAt = DbValues.Time(CreatedAt), Status = Status, Prediction = Prediction,
-            PneumoniaProbability = PneumoniaProbability, Confidence = Confidence, Logit = Logit, OodScore = OodScore,
-            ReasonsJson = ReasonsJson, HeatmapGridJson = HeatmapGridJson, ModelName = ModelName,
-            ModelVersion = ModelVersion, InputSha256 = InputSha256, FilmFile = FilmFile, ContentType = ContentType,
-            HeatmapFile = HeatmapFile, MetadataJson = MetadataJson, SubmittedBy = SubmittedBy,
-        };
-    }
-
-    private sealed class AuditRow
-    {
-        public long Id { get; set; }
-        public string CaseId { get; set; } = "";
-        public string Actor { get; set; } = "";
-        public string Action { get; set; } = "";
-        public object At { get; set; } = "";
-        public string? BeforeJson { get; set; }
-        public string? AfterJson { get; set; }
     }
 }

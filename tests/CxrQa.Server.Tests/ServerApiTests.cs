@@ -212,12 +212,15 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
         Assert.Contains("cxrqa_answers_total{status=\"pending_review\"}", text);
         Assert.Contains("# TYPE cxrqa_answer_reasons_total counter", text);
         Assert.Contains("cxrqa_errors_total{code=\"empty_file\"}", text);
-        Assert.Matches(@"(?m)^cxrqa_review_queue_depth \d+$", text);
+        Assert.Matches(@"(?m)^cxrqa_review_queue_depth\{state=""pending""\} \d+$", text);
+        Assert.Matches(@"(?m)^cxrqa_review_queue_depth\{state=""claimed""\} \d+$", text);
+        Assert.Matches(@"(?m)^cxrqa_review_decisions_total\{label=""Unreadable""\} \d+$", text);
         Assert.Contains($"cxrqa_model_info{{name=\"{ShippedModelName}\",version=\"", text);
 
         var openapi = await Http.JsonAsync(await Client.GetAsync("/openapi/v1.json"));
         Assert.NotNull(openapi["paths"]!["/predict"]);
         Assert.NotNull(openapi["paths"]!["/cases/{id}"]);
+        Assert.NotNull(openapi["paths"]!["/reviews/{id}/claim"]);
         using var docs = await Client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);

@@ -22,6 +22,7 @@ public sealed partial class CaseService(
     ScreeningService screening,
     CaseFiles files,
     ICaseStore store,
+    ServerOptions options,
     ServerMetrics metrics,
     ILogger<CaseService> logger)
 {
@@ -41,15 +42,15 @@ public sealed partial class CaseService(
                 answers[i] = new CaseOutcome(outcome.Input.Name, null, ApiException.FromFilm(outcome.Error.Code, outcome.Error.Message));
                 continue;
             }
-            var record = await StoreAsync(outcome, result, actor, cancellationToken);
+            var (record, review) = await StoreAsync(outcome, result, actor, cancellationToken);
             metrics.CountAnswer(record.Status, result.Decision.Reasons);
-            LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons));
-            answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, CertifiedPolicy), null);
+            LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");
+            answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, CertifiedPolicy, review), null);
         }
         return answers;
     }
 
-    private async Task<CaseRecord> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, string actor, CancellationToken cancellationToken)
+    private async Task<(CaseRecord Record, ReviewRecord? Review)> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, string actor, CancellationToken cancellationToken)
     {
         var (filmFile, contentType) = StoredFilm(result.Metadata.Format);
         var record = new CaseRecord
@@ -78,17 +79,19 @@ public sealed partial class CaseService(
         {
             [filmFile] = outcome.Input.Bytes,
         }, cancellationToken);
+        var auditSample = AuditSampling.IsSampled(record.Id, options.AuditSampleFraction);
         try
         {
-            // The row is the commit point: files without a row are removed at the next start.
-            await store.InsertAsync(record, actor, CancellationToken.None);
+            // The row is the commit point: files without a row are removed at the next start. The review row, when
+            // the case goes to the queue, is committed with it.
+            var review = await store.InsertAsync(record, actor, auditSample, CancellationToken.None);
+            return (record, review);
         }
         catch
         {
             files.Delete(record.Id);
             throw;
         }
-        return record;
     }
 
     /// <summary>The measurements a client sees under "quality": sizes, format and the DICOM header facts (no PHI).</summary>
@@ -105,8 +108,8 @@ public sealed partial class CaseService(
         _ => throw new CxrQaException(ErrorCodes.UnsupportedFormat, "unknown film format"),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "case {CaseId} answered: {Status} [{Reasons}]")]
-    private partial void LogAnswered(string caseId, string status, string reasons);
+    [LoggerMessage(Level = LogLevel.Information, Message = "case {CaseId} answered: {Status} [{Reasons}], review queue: {ReviewOrigin}")]
+    private partial void LogAnswered(string caseId, string status, string reasons, string reviewOrigin);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "film refused: {Code}")]
     private partial void LogRefused(string code);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using CxrQa.Core.Routing;
+using CxrQa.Server.Reviews;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Cases;
@@ -21,9 +22,11 @@ public sealed record CaseView(
     double[][] HeatmapGrid,
     JsonObject Quality,
     ModelView Model,
-    string InputSha256)
+    string InputSha256,
+    ReviewItem? Review)
 {
-    public static CaseView From(CaseRecord record, bool certifiedPolicy)
+    /// <param name="review">The case's review row (without the case fields), or null when it is not in the queue.</param>
+    public static CaseView From(CaseRecord record, bool certifiedPolicy, ReviewRecord? review)
     {
         var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
         var quality = JsonNode.Parse(record.MetadataJson) as JsonObject ?? new JsonObject();
@@ -31,9 +34,10 @@ public sealed record CaseView(
         return new CaseView(
             record.Id, record.CreatedAt, record.Prediction, record.Confidence, record.PneumoniaProbability, record.Status,
             reasons, ReviewMessages.For(record.Status, reasons, certifiedPolicy),
-            $"/cases/{record.Id}/image", $"/cases/{record.Id}/heatmap.png",
+            CaseUrls.Image(record.Id), CaseUrls.Heatmap(record.Id),
             JsonSerializer.Deserialize<double[][]>(record.HeatmapGridJson) ?? [],
-            quality, new ModelView(record.ModelName, record.ModelVersion), record.InputSha256);
+            quality, new ModelView(record.ModelName, record.ModelVersion), record.InputSha256,
+            review is null ? null : ReviewItem.From(review));
     }
 }
 

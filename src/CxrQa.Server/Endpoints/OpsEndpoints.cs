@@ -41,19 +41,19 @@ public static class OpsEndpoints
         });
     }
 
-    private static async Task<IResult> MetricsAsync(ServerMetrics metrics, ICaseStore store, InferenceQueue queue,
+    private static async Task<IResult> MetricsAsync(ServerMetrics metrics, IReviewStore reviews, InferenceQueue queue,
         ScreeningService screening, CancellationToken ct)
     {
-        long pending;
+        ReviewStats? stats;
         try
         {
-            pending = await store.CountByStatusAsync("pending_review", ct);
+            stats = await reviews.StatsAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            pending = -1;
+            stats = null;
         }
-        var text = metrics.Render(pending, queue.Depth, screening.Model.Name, screening.Model.Version);
+        var text = metrics.Render(stats, queue.Depth, screening.Model.Name, screening.Model.Version);
         return TypedResults.Text(text, "text/plain; version=0.0.4; charset=utf-8");
     }
 }

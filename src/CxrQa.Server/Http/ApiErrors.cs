@@ -19,6 +19,13 @@ public static class ApiErrorCodes
     public const string Timeout = "timeout";
     public const string NotReady = "not_ready";
     public const string Internal = "internal_error";
+    public const string Conflict = "conflict";
+    public const string AlreadyClaimed = "already_claimed";
+    public const string AlreadyDecided = "already_decided";
+    public const string NotClaimedByYou = "not_claimed_by_you";
+    public const string InvalidLabel = "invalid_label";
+    public const string InvalidNote = "invalid_note";
+    public const string InvalidQuery = "invalid_query";
 
     /// <summary>HTTP status for a film error code.</summary>
     public static int StatusFor(string code) => code switch
@@ -42,6 +49,7 @@ public static class ApiErrorCodes
         403 => Forbidden,
         404 => NotFound,
         405 => MethodNotAllowed,
+        409 => Conflict,
         413 => ErrorCodes.FileTooLarge,
         415 => UnsupportedMediaType,
         503 => NotReady,

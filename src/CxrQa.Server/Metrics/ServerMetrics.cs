@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using CxrQa.Storage;
 
 namespace CxrQa.Server.Metrics;
 
@@ -32,7 +33,9 @@ public sealed class ServerMetrics
 
     public void ObserveBatch(int films) => _batchSize.Observe(films);
 
-    public string Render(long reviewQueueDepth, int inferenceQueueDepth, string modelName, string modelVersion)
+    /// <param name="reviews">Review counts read from the database at scrape time (every replica reports the shared
+    /// queue); null when the database did not answer, and then the review series are left out.</param>
+    public string Render(ReviewStats? reviews, int inferenceQueueDepth, string modelName, string modelVersion)
     {
         var sb = new StringBuilder();
         sb.Append("# HELP cxrqa_http_request_duration_seconds Time to answer an HTTP request, by route template.\n");
@@ -49,11 +52,31 @@ public sealed class ServerMetrics
         sb.Append("# TYPE cxrqa_inference_batch_films histogram\n");
         _batchSize.Write(sb, "cxrqa_inference_batch_films", "");
 
-        Gauge(sb, "cxrqa_review_queue_depth", "Cases with status pending_review.", reviewQueueDepth);
+        if (reviews is not null)
+            WriteReviews(sb, reviews);
         Gauge(sb, "cxrqa_inference_queue_depth", "Requests waiting for the inference worker.", inferenceQueueDepth);
         sb.Append("# HELP cxrqa_model_info The model bundle being served.\n# TYPE cxrqa_model_info gauge\n");
         sb.Append("cxrqa_model_info{name=\"").Append(Escape(modelName)).Append("\",version=\"").Append(Escape(modelVersion)).Append("\"} 1\n");
         return sb.ToString();
+    }
+
+    private static void WriteReviews(StringBuilder sb, ReviewStats reviews)
+    {
+        sb.Append("# HELP cxrqa_review_queue_depth Reviews waiting for a decision, by state.\n# TYPE cxrqa_review_queue_depth gauge\n");
+        sb.Append("cxrqa_review_queue_depth{state=\"pending\"} ").Append(reviews.Pending.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("cxrqa_review_queue_depth{state=\"claimed\"} ").Append(reviews.Claimed.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("# HELP cxrqa_review_decisions_total Review decisions recorded, by label.\n# TYPE cxrqa_review_decisions_total counter\n");
+        foreach (var label in ReviewLabels.All.Union(reviews.DecisionsByLabel.Keys).Order(StringComparer.Ordinal))
+            sb.Append("cxrqa_review_decisions_total{label=\"").Append(Escape(label)).Append("\"} ")
+              .Append(reviews.DecisionsByLabel.GetValueOrDefault(label).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        var sampled = reviews.AuditSampleAgreements + reviews.AuditSampleDisagreements;
+        if (sampled > 0)
+        {
+            var ratio = (double)reviews.AuditSampleAgreements / sampled;
+            sb.Append("# HELP cxrqa_audit_sample_agreement_ratio Share of sampled automated answers the reviewer agreed with (Unreadable excluded).\n");
+            sb.Append("# TYPE cxrqa_audit_sample_agreement_ratio gauge\n");
+            sb.Append("cxrqa_audit_sample_agreement_ratio ").Append(ratio.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     private static void Counter(StringBuilder sb, string name, string help, string label, ConcurrentDictionary<string, long> values, string[] always)

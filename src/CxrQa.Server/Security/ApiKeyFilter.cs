@@ -32,14 +32,20 @@ public sealed class AccessPolicy(ServerOptions options, IServer server)
     }
 }
 
-/// <summary>Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with one of the allowed roles, when keys are required.
-/// 401 for a missing, unknown or revoked key, 403 for a key of another role. Records the actor for the audit trail.</summary>
-public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles) : IEndpointFilter
+/// <summary>Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with one of the allowed roles, when keys are required
+/// (or always, with <paramref name="alwaysRequired"/>: a review decision must name its reviewer even on a developer's
+/// loopback server). 401 for a missing, unknown or revoked key, 403 for a key of another role. Records the actor (the
+/// key's name) and its role for the endpoint and the audit trail.</summary>
+public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles, bool alwaysRequired = false) : IEndpointFilter
 {
     public const string ActorItem = "cxrqa.actor";
+    public const string RoleItem = "cxrqa.role";
     public const string Anonymous = "anonymous";
 
     public static string ActorOf(HttpContext context) => context.Items[ActorItem] as string ?? Anonymous;
+
+    /// <summary>The role of the key the request came with; null when it came without one (open policy).</summary>
+    public static string? RoleOf(HttpContext context) => context.Items[RoleItem] as string;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -47,7 +53,7 @@ public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles) : IEndpoint
         var policy = http.RequestServices.GetRequiredService<AccessPolicy>();
         var header = http.Request.Headers.Authorization.ToString();
         var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (!policy.KeysRequired && string.IsNullOrEmpty(secret))
+        if (!alwaysRequired && !policy.KeysRequired && string.IsNullOrEmpty(secret))
             return await next(context);
 
         if (string.IsNullOrEmpty(secret))
@@ -67,9 +73,12 @@ public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles) : IEndpoint
             return Problems.Create(StatusCodes.Status403Forbidden, ApiErrorCodes.Forbidden,
                 $"a {key.Role} key cannot use this endpoint (allowed: {string.Join(", ", allowedRoles)})");
         http.Items[ActorItem] = key.Name;
+        http.Items[RoleItem] = key.Role;
         return await next(context);
     }
 
     public static IReadOnlyList<string> SubmitRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Admin];
     public static IReadOnlyList<string> ReadRoles { get; } = [ApiKeyRoles.Submitter, ApiKeyRoles.Reviewer, ApiKeyRoles.Admin];
+    public static IReadOnlyList<string> ReviewRoles { get; } = [ApiKeyRoles.Reviewer, ApiKeyRoles.Admin];
+    public static IReadOnlyList<string> AdminRoles { get; } = [ApiKeyRoles.Admin];
 }

@@ -43,6 +43,43 @@ public static class Films
 
     public static byte[] TruncatedJpeg() => File.ReadAllBytes(Pneumonia)[..1000];
 
+    /// <summary>An 8-bit grey PNG of uniform noise, different for every seed: a valid film that no radiograph looks
+    /// like, so the screening routes it to review (quality or out-of-distribution reasons).</summary>
+    public static byte[] NoisePng(int seed, int width = 256, int height = 256)
+    {
+        var random = new Random(seed);
+        using var raw = new MemoryStream();
+        var row = new byte[width];
+        for (var y = 0; y < height; y++)
+        {
+            raw.WriteByte(0); // filter: none
+            random.NextBytes(row);
+            raw.Write(row);
+        }
+        using var compressed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            z.Write(raw.ToArray());
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 0; // gray
+        using var ms = new MemoryStream();
+        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(ms, "IHDR", ihdr);
+        WriteChunk(ms, "IDAT", compressed.ToArray());
+        WriteChunk(ms, "IEND", []);
+        return ms.ToArray();
+    }
+
+    /// <summary>Width, height, bit depth and colour type from a PNG's IHDR.</summary>
+    public static (int Width, int Height, int BitDepth, int ColourType) PngHeader(byte[] png)
+    {
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        Assert.Equal("IHDR", Encoding.ASCII.GetString(png, 12, 4));
+        return ((int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16)), (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(20)), png[24], png[25]);
+    }
+
     private static void WriteChunk(Stream s, string type, byte[] data)
     {
         var header = new byte[4];

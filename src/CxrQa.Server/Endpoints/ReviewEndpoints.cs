@@ -1,0 +1,62 @@
+using System.Text.Json;
+using CxrQa.Server.Cases;
+using CxrQa.Server.Http;
+using CxrQa.Server.Reviews;
+using CxrQa.Server.Security;
+using CxrQa.Storage;
+
+namespace CxrQa.Server.Endpoints;
+
+/// <summary>The review queue (docs/review-api.md). Always behind a reviewer or admin key, also on loopback: every
+/// claim and decision names its reviewer in the audit trail.</summary>
+public static class ReviewEndpoints
+{
+    public static void MapReviews(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/reviews")
+            .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReviewRoles, alwaysRequired: true))
+            .AddEndpointFilter(new ApiExceptionFilter())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/", (string? status, int? limit, int? offset, ReviewService reviews, CancellationToken ct) =>
+                reviews.ListAsync(status, limit, offset, ct))
+            .WithName("ListReviews").WithSummary("Reviews in one state (default pending), oldest queued first")
+            .Produces<ReviewListView>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/stats", (ReviewService reviews, CancellationToken ct) => reviews.StatsAsync(ct))
+            .WithName("ReviewStats").WithSummary("Queue counts and the audit sample's agreement with the automated answers")
+            .Produces<ReviewStatsView>();
+        group.MapGet("/{id}", (string id, ReviewService reviews, CancellationToken ct) => reviews.GetAsync(id, ct))
+            .WithName("GetReview").WithSummary("One review with its case")
+            .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/claim", (string id, HttpContext http, ReviewService reviews, CancellationToken ct) =>
+                reviews.ClaimAsync(id, ApiKeyFilter.ActorOf(http), ct))
+            .WithName("ClaimReview").WithSummary("Claim a case for review (or refresh your own claim)")
+            .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/release", (string id, HttpContext http, ReviewService reviews, CancellationToken ct) =>
+                reviews.ReleaseAsync(id, ApiKeyFilter.ActorOf(http), ApiKeyFilter.RoleOf(http) == ApiKeyRoles.Admin, ct))
+            .WithName("ReleaseReview").WithSummary("Give a claimed case back to the queue (its claimer, or an admin)")
+            .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/decision", DecideAsync)
+            .WithName("DecideReview").WithSummary("Record the label of a case you hold a live claim on")
+            .Accepts<DecisionRequest>("application/json")
+            .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>The body is read here, after the key check, so a caller without a key learns nothing from a 400.</summary>
+    private static async Task<ReviewItem> DecideAsync(string id, HttpContext http, ReviewService reviews, CancellationToken ct)
+    {
+        DecisionRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync<DecisionRequest>(ServerJson.Options, ct);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                """send a JSON body {"label": "Normal" | "Pneumonia" | "Unreadable", "note": "optional"}""");
+        }
+        return await reviews.DecideAsync(id, ApiKeyFilter.ActorOf(http), request, ct);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using CxrQa.Server.Cases;
+using CxrQa.Storage;
+
+namespace CxrQa.Server.Reviews;
+
+/// <summary>A review as the API shows it (docs/review-api.md). <see cref="Case"/> is left out where the review is
+/// itself part of a case's answer (GET /cases/{id}).</summary>
+public sealed record ReviewItem(
+    string CaseId,
+    string State,
+    string Origin,
+    DateTimeOffset QueuedAt,
+    string? ClaimedBy,
+    DateTimeOffset? ClaimedAt,
+    DateTimeOffset? ClaimExpiresAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Label,
+    string? Note,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReviewCaseView? Case)
+{
+    public static ReviewItem From(ReviewRecord r, ReviewCaseView? caseView = null) => new(
+        r.CaseId, r.State, r.Origin, r.QueuedAt, r.ClaimedBy, r.ClaimedAt, r.ClaimExpiresAt, r.DecidedBy, r.DecidedAt,
+        r.Label, r.Note, caseView);
+}
+
+/// <summary>What a reviewer needs of the case: the model's answer and where to fetch the pictures.</summary>
+public sealed record ReviewCaseView(
+    string Prediction,
+    double PneumoniaProbability,
+    double Confidence,
+    string Status,
+    IReadOnlyList<string> Reasons,
+    string Message,
+    DateTimeOffset Created,
+    double[][] HeatmapGrid,
+    string ImageUrl,
+    string DisplayUrl,
+    string ThumbnailUrl,
+    string HeatmapUrl)
+{
+    public static ReviewCaseView From(CaseRecord record, bool certifiedPolicy)
+    {
+        var view = CaseView.From(record, certifiedPolicy, review: null);
+        return new ReviewCaseView(view.Prediction, view.PneumoniaProbability, view.Confidence, view.Status, view.Reasons,
+            view.Message, view.Created, view.HeatmapGrid, view.ImageUrl, CaseUrls.Display(record.Id),
+            CaseUrls.Thumbnail(record.Id), view.HeatmapUrl);
+    }
+}
+
+public sealed record ReviewListView(IReadOnlyList<ReviewItem> Items, long Total, int Limit, int Offset);
+
+public sealed record ReviewStatsView(long Pending, long Claimed, long Decided, AuditSampleStatsView AuditSample);
+
+/// <summary>Sampled automated answers checked by a reviewer: the realised automated error rate and its one-sided 95 %
+/// Clopper-Pearson upper bound (null until one is decided).</summary>
+public sealed record AuditSampleStatsView(long Decided, long Agreements, long Disagreements, double? ErrorRate,
+    // The snake_case policy would write "error_rate_upper95"; the contract spells the 95 as its own word.
+    [property: JsonPropertyName("error_rate_upper_95")] double? ErrorRateUpper95);
+
+public sealed record AuditListView(IReadOnlyList<AuditItemView> Items);
+
+public sealed record AuditItemView(long Id, string CaseId, string Actor, string Action, DateTimeOffset At, JsonNode? Before, JsonNode? After)
+{
+    public static AuditItemView From(AuditEvent e) => new(e.Id, e.CaseId, e.Actor, e.Action, e.At,
+        e.BeforeJson is null ? null : JsonNode.Parse(e.BeforeJson), e.AfterJson is null ? null : JsonNode.Parse(e.AfterJson));
+}
+
+/// <summary>Body of POST /reviews/{id}/decision.</summary>
+public sealed record DecisionRequest(string? Label, string? Note);
