@@ -10,6 +10,7 @@
 #     the server binary's `keys create`, posts a real film, checks the JSON answer, the heatmap, that the process is
 #     not root, and that the case survives a new container on the same volume;
 #  6. prints the wall time and the image size.
+# The cache lives in $CXRQA_DOCKER_WORK (default /var/tmp/cxrqa-docker; ~6 GB after a few builds): delete it to reclaim.
 # Usage: scripts/docker-proof.sh [FILM]   (default: the first film of ../shared/data/kermany-224/val/PNEUMONIA)
 set -euo pipefail
 cd "$(dirname "$0")/.."
