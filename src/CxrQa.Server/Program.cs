@@ -16,6 +16,15 @@ using CxrQa.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Scalar.AspNetCore;
 
+// `CxrQa.Server keys create|list|revoke ...`: the key commands in the server binary (a container ships no CLI).
+if (args is ["keys", ..])
+{
+    var keysConfiguration = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().Build();
+    Environment.ExitCode = await ServerKeysCommand.RunAsync(args[1..], keysConfiguration);
+    return;
+}
+
 // Content root = the build output, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -50,9 +59,11 @@ builder.Services.AddSingleton<IAuditLog, SqlAuditLog>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ReviewService>();
 builder.Services.AddSingleton<CaseFiles>();
+builder.Services.AddSingleton<HeatmapOverlays>();
 builder.Services.AddSingleton<ServerMetrics>();
 builder.Services.AddSingleton<AccessPolicy>();
-builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory)));
+builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
+    new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
 // The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
 var screeningOptions = new ScreeningOptions
 {

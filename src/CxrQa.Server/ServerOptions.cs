@@ -38,6 +38,11 @@ public sealed class ServerOptions
     /// data directory may be about to commit them). Default: 0 on SQLite, 10 minutes on PostgreSQL.</summary>
     public TimeSpan? OrphanGracePeriod { get; set; }
 
+    /// <summary>Let ONNX Runtime's intra-op threads spin while idle (ModelRuntimeOptions.AllowSpinning). Off by default in
+    /// the server: its cores also decode films, parse uploads and fsync cases, and spinning threads take them away
+    /// (measured in docs/benchmarks.md, server benchmark).</summary>
+    public bool OrtAllowSpinning { get; set; }
+
     /// <summary>Pin the fixed confidence threshold instead of the bundle's certified policy.</summary>
     public double? FixedConfidenceThreshold { get; set; }
 

@@ -40,6 +40,12 @@ public interface IApiKeyStore
     Task<ApiKeyRecord?> FindBySecretAsync(string secret, CancellationToken cancellationToken);
 
     Task<bool> RevokeAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every live key with this name; returns how many were revoked.</summary>
+    Task<int> RevokeByNameAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Every key, oldest first: ids, names, roles and states, never secrets or hashes.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken);
 }
 
 public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
@@ -77,6 +83,24 @@ public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET revoked = @revoked WHERE id = @id", new { id, revoked = true }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task<int> RevokeByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET revoked = @revoked WHERE name = @name AND revoked = @live",
+            new { name, revoked = true, live = false }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition("""
+            SELECT id AS Id, name AS Name, role AS Role, created_at AS CreatedAt, revoked AS Revoked
+            FROM api_keys ORDER BY created_at, id
+            """, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ApiKeyRecord(r.Id, r.Name, r.Role, DbValues.Time(r.CreatedAt), DbValues.Bool(r.Revoked)))];
     }
 
     private sealed class KeyRow

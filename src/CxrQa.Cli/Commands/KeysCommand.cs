@@ -1,11 +1,11 @@
 using System.CommandLine;
-using CxrQa.Cli.Output;
 using CxrQa.Storage;
 
 namespace CxrQa.Cli.Commands;
 
-/// <summary><c>keys create --role ROLE --name NAME [--data-dir DIR] [--postgres CONN]</c>: makes an API key for the server.
-/// The secret is printed once, as the last line of stdout; only its SHA-256 is stored.</summary>
+/// <summary><c>keys create|list|revoke</c>: the server's API keys. <c>create</c> prints the secret once, as the last line of
+/// stdout (only its SHA-256 is stored); <c>list</c> shows ids, names, roles and states, never secrets; <c>revoke</c> takes
+/// <c>--id ID</c> or <c>--name NAME</c> (every live key of that name) and exits 3 when nothing matched.</summary>
 public static class KeysCommand
 {
     public static Command Create()
@@ -13,30 +13,35 @@ public static class KeysCommand
         var role = new Option<string>("--role") { Description = "submitter, reviewer or admin.", Required = true };
         role.AcceptOnlyFromAmong([.. ApiKeyRoles.All]);
         var name = new Option<string>("--name") { Description = "Who or what holds the key (shown in the audit trail).", Required = true };
-        var dataDir = new Option<string?>("--data-dir") { Description = "The server's data directory (default CXRQA_DATA_DIR, else ./data)." };
-        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default CXRQA_POSTGRES; else SQLite in the data directory)." };
-        var create = new Command("create", "Create an API key; the key is shown once, on the last line.") { role, name, dataDir, postgres };
-        create.SetAction((parse, ct) => CreateAsync(parse.GetValue(role)!, parse.GetValue(name)!, parse.GetValue(dataDir), parse.GetValue(postgres), ct));
-        return new Command("keys", "Manage the server's API keys.") { create };
+        var create = WithDatabase(new Command("create", "Create an API key; the key is shown once, on the last line.") { role, name },
+            (parse, admin, ct) => admin.CreateAsync(parse.GetValue(role)!, parse.GetValue(name)!, ct));
+
+        var list = WithDatabase(new Command("list", "List the keys: id, role, state, creation time and name (never secrets)."),
+            (_, admin, ct) => admin.ListAsync(ct));
+
+        var id = new Option<string?>("--id") { Description = "The key's id (see 'keys list')." };
+        var byName = new Option<string?>("--name") { Description = "Revoke every live key with this name." };
+        var revoke = WithDatabase(
+            new Command("revoke", "Revoke a key by --id, or every live key with --name; the server refuses it (401) from the next request on.") { id, byName },
+            (parse, admin, ct) => admin.RevokeAsync(parse.GetValue(id), parse.GetValue(byName), ct));
+        revoke.Validators.Add(r =>
+        {
+            if ((r.GetValue(id) is null) == (r.GetValue(byName) is null))
+                r.AddError("give exactly one of --id or --name");
+        });
+
+        return new Command("keys", "Manage the server's API keys.") { create, list, revoke };
     }
 
-    private static async Task<int> CreateAsync(string role, string name, string? dataDir, string? postgres, CancellationToken ct)
+    /// <summary>Adds --data-dir and --postgres to the command and runs the action on the database they name.</summary>
+    private static Command WithDatabase(Command command, Func<ParseResult, ApiKeyAdmin, CancellationToken, Task<int>> action)
     {
-        var err = StandardStreams.CreateErrorConsole();
-        var database = new CxrQaDatabase(DatabaseSettings.Resolve(dataDir, postgres));
-        try
-        {
-            await SchemaMigrations.ApplyAsync(database, ct);
-            var created = await new SqlApiKeyStore(database).CreateAsync(name, role, ct);
-            Console.Out.WriteLine($"created {created.Record.Role} key '{created.Record.Name}' (id {created.Record.Id}) in {database.Description}.");
-            Console.Out.WriteLine("The key is shown only now; send it as 'Authorization: Bearer <key>':");
-            Console.Out.WriteLine(created.Secret);
-            return ExitCodes.Ok;
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or ArgumentException)
-        {
-            StandardStreams.Error(err, $"could not create the key in {database.Description}: {e.Message}");
-            return ExitCodes.Setup;
-        }
+        var dataDir = new Option<string?>("--data-dir") { Description = "The server's data directory (default CXRQA_DATA_DIR, else ./data)." };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default CXRQA_POSTGRES; else SQLite in the data directory)." };
+        command.Options.Add(dataDir);
+        command.Options.Add(postgres);
+        command.SetAction((parse, ct) => action(parse,
+            new ApiKeyAdmin(DatabaseSettings.Resolve(parse.GetValue(dataDir), parse.GetValue(postgres)), Console.Out, Console.Error), ct));
+        return command;
     }
 }

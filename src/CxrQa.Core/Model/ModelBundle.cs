@@ -125,6 +125,10 @@ public sealed record ModelRuntimeOptions
     public int IntraOpThreads { get; init; } = 0; // 0: ONNX Runtime's default
     public int MaxBatch { get; init; } = 8;
 
+    /// <summary>Whether ONNX Runtime's intra-op threads spin while waiting for work (its default). Spinning buys a little
+    /// latency on an idle machine and burns the cores that decoding and the web server need on a busy one.</summary>
+    public bool AllowSpinning { get; init; } = true;
+
     /// <summary>Folder holding ResNet18.onnx and ResNetPreprocess.onnx; null: <c>backbone/</c> beside the application.</summary>
     public string? BackboneDirectory { get; init; }
 

@@ -15,6 +15,8 @@ internal static class OrtSessionFactory
         };
         if (options.IntraOpThreads > 0)
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        if (!options.AllowSpinning)
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             return new InferenceSession(graph.Bytes, sessionOptions);

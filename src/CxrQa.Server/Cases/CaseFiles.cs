@@ -60,6 +60,29 @@ public sealed partial class CaseFiles
         }
     }
 
+    /// <summary>Adds or replaces one file of an existing case durably: written to a temp file beside the case folders
+    /// (a crash leftover there is removed at start-up), fsynced, renamed into the case folder, the folder fsynced.</summary>
+    public async Task WriteFileAsync(string id, string fileName, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var path = PathOf(id, fileName);
+        var temp = Path.Combine(Root, $"{TempPrefix}{id}-{Guid.NewGuid():N}-{fileName}");
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                await stream.WriteAsync(bytes, cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            FsyncDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     public void Delete(string id)
     {
         if (IsValidId(id))

@@ -52,8 +52,6 @@ public sealed partial class CaseService(
 
     private async Task<(CaseRecord Record, ReviewRecord? Review)> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, string actor, CancellationToken cancellationToken)
     {
-        var film = outcome.Film!;
-        var overlay = await Task.Run(() => FilmOverlay.RenderPng(film.Image, result.Heatmap, screening.Preprocessor.Options), cancellationToken);
         var (filmFile, contentType) = StoredFilm(result.Metadata.Format);
         var record = new CaseRecord
         {
@@ -76,10 +74,10 @@ public sealed partial class CaseService(
             MetadataJson = JsonSerializer.Serialize(QualityOf(result.Metadata), ServerJson.Options),
             SubmittedBy = actor,
         };
+        // The overlay PNG is not made here: HeatmapOverlays draws it from the film and the stored grid on its first request.
         await files.WriteAsync(record.Id, new Dictionary<string, ReadOnlyMemory<byte>>
         {
             [filmFile] = outcome.Input.Bytes,
-            [CaseFiles.HeatmapFileName] = overlay,
         }, cancellationToken);
         var auditSample = AuditSampling.IsSampled(record.Id, options.AuditSampleFraction);
         try

@@ -17,8 +17,7 @@ public static class CaseEndpoints
                 FileAsync(id, store, files, r => (r.FilmFile, r.ContentType), ct))
             .WithName("GetCaseImage").WithSummary("The stored film bytes, with their content type")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/heatmap.png", (string id, ICaseStore store, CaseFiles files, CancellationToken ct) =>
-                FileAsync(id, store, files, r => (r.HeatmapFile, "image/png"), ct))
+        group.MapGet("/{id}/heatmap.png", HeatmapAsync)
             .WithName("GetCaseHeatmap").WithSummary("Grad-CAM overlay at the film's own size")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/display.png", (string id, ICaseStore store, CaseFiles files, FilmPreviews previews, CancellationToken ct) =>
@@ -72,6 +71,17 @@ public static class CaseEndpoints
         var path = files.PathOf(id, file);
         return File.Exists(path)
             ? TypedResults.PhysicalFile(path, contentType)
+            : Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
+    }
+
+    /// <summary>The overlay is drawn on the first request and kept in the case folder (HeatmapOverlays).</summary>
+    private static async Task<IResult> HeatmapAsync(string id, ICaseStore store, HeatmapOverlays overlays, CancellationToken ct)
+    {
+        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
+        if (record is null)
+            return NotFound(id);
+        return await overlays.PathAsync(record, ct) is { } path
+            ? TypedResults.PhysicalFile(path, "image/png")
             : Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
     }
 
