@@ -8,8 +8,9 @@ using CxrQa.Core.Pipeline;
 namespace CxrQa.Bench;
 
 /// <summary>
-/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N]
+/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N] [--only SECTIONS]
 /// Prints Markdown tables: per-stage latency for a 224 px JPEG and a full-resolution film, and folder throughput.
+/// --only takes a comma-separated subset of small, fullres, overlay, batch8, folder (default: all).
 /// </summary>
 public static class BenchProgram
 {
@@ -18,6 +19,14 @@ public static class BenchProgram
         var data = Arg(args, "--data") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared", "data"));
         var runs = int.Parse(Arg(args, "--runs") ?? "50");
         var folderFilms = int.Parse(Arg(args, "--folder-films") ?? "400");
+        var only = Arg(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = only?.Except(Sections).ToList();
+        if (unknown is { Count: > 0 })
+        {
+            Console.Error.WriteLine($"unknown section(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Sections)}");
+            return 2;
+        }
+        bool Runs(string section) => only is null || only.Contains(section);
         using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
         var service = ScreeningService.Create(model, new ScreeningOptions());
         var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
@@ -29,8 +38,9 @@ public static class BenchProgram
 
         var small = FirstFile(Path.Combine(data, "kermany-224", "train", "NORMAL"));
         var large = LargestFile(Path.Combine(data, "kermany-fullres-sample"));
-        foreach (var (label, path) in new[] { ("224 px JPEG", small), ("full-resolution JPEG", large) })
+        foreach (var (section, label, path) in new[] { ("small", "224 px JPEG", small), ("fullres", "full-resolution JPEG", large) })
         {
+            if (!Runs(section)) continue;
             var bytes = await File.ReadAllBytesAsync(path);
             var film = decoder.Decode(bytes, DecodeLimits.Default);
             var enhanced = preprocessor.Enhance(film.Image);
@@ -52,6 +62,20 @@ public static class BenchProgram
             Console.WriteLine();
         }
 
+        if (Runs("overlay"))
+            await OverlayAsync(model, decoder, preprocessor, large, runs);
+        if (Runs("batch8"))
+            Batch8(model, runs);
+        if (Runs("folder"))
+            await FolderAsync(service, data, folderFilms);
+        Console.WriteLine($"load average at end: {LoadAverage()}");
+        return 0;
+    }
+
+    private static readonly string[] Sections = ["small", "fullres", "overlay", "batch8", "folder"];
+
+    private static async Task OverlayAsync(ModelBundle model, FilmDecoder decoder, FilmPreprocessor preprocessor, string large, int runs)
+    {
         var outputs = model.Run(new float[3 * 224 * 224], 1);
         var head = model.Card.Graph.Head!.Weights;
         var bigFilm = decoder.Decode(await File.ReadAllBytesAsync(large), DecodeLimits.Default).Image;
@@ -68,7 +92,10 @@ public static class BenchProgram
         Console.WriteLine(Timing.Measure("overlay raster (upsample + JET + blend)", 3, runs / 2, () => HeatmapRasterizer.DrawOverlay(display, cam, HeatmapRenderOptions.Default, rgba, 2000 * 4)).Row());
         Console.WriteLine(Timing.Measure("overlay PNG end to end (CLAHE + raster + encode)", 3, runs / 2, () => FilmOverlay.RenderPng(square2000, cam, preprocessor.Options)).Row());
         Console.WriteLine();
+    }
 
+    private static void Batch8(ModelBundle model, int runs)
+    {
         var batch8 = new float[8 * 3 * 224 * 224];
         Console.WriteLine("## Inference batch 8");
         Console.WriteLine();
@@ -76,7 +103,10 @@ public static class BenchProgram
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine(Timing.Measure("inference (batch 8)", 3, Math.Max(10, runs / 4), () => model.Run(batch8, 8)).Row());
         Console.WriteLine();
+    }
 
+    private static async Task FolderAsync(ScreeningService service, string data, int folderFilms)
+    {
         var listing = await FilmFiles.ExpandAsync([Path.Combine(data, "kermany-224", "train", "PNEUMONIA")]);
         var folder = listing.Films.Take(folderFilms).ToList();
         var screening = new FileScreening(service, new ScreeningOptions());
@@ -87,8 +117,6 @@ public static class BenchProgram
         var seconds = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"## Folder throughput (FileScreening, batch 8, {n} 224 px JPEGs): {n / seconds:0.0} films/s ({seconds:0.00} s)");
         Console.WriteLine();
-        Console.WriteLine($"load average at end: {LoadAverage()}");
-        return 0;
     }
 
     private static string? Arg(string[] args, string name)
