@@ -4,13 +4,15 @@ using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
+using CxrQa.Core.Quality;
 
 namespace CxrQa.Bench;
 
 /// <summary>
-/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N] [--only SECTIONS]
+/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N] [--only SECTIONS] [--full-decode]
 /// Prints Markdown tables: per-stage latency for a 224 px JPEG and a full-resolution film, and folder throughput.
 /// --only takes a comma-separated subset of small, fullres, overlay, batch8, folder (default: all).
+/// --full-decode screens with ReducedDecodeOversampling = null (every film decoded at full size: the "before").
 /// </summary>
 public static class BenchProgram
 {
@@ -28,12 +30,15 @@ public static class BenchProgram
         }
         bool Runs(string section) => only is null || only.Contains(section);
         using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
-        var service = ScreeningService.Create(model, new ScreeningOptions());
+        var screeningOptions = args.Contains("--full-decode") ? new ScreeningOptions { ReducedDecodeOversampling = null } : new ScreeningOptions();
+        var service = ScreeningService.Create(model, screeningOptions);
         var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
         var preprocessor = service.Preprocessor;
+        var gate = new QualityGate(screeningOptions.Quality);
 
         Console.WriteLine($"# CxrQa bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, model {model.Card.Name} {model.Card.Version}");
-        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine($"load average at start: {LoadAverage()}; screening decode: " +
+                          (service.DecodeOptions.ShrinkTarget is { } t ? $"reduced (oversampling {t.Oversampling})" : "full size"));
         Console.WriteLine();
 
         var small = FirstFile(Path.Combine(data, "kermany-224", "train", "NORMAL"));
@@ -56,6 +61,9 @@ public static class BenchProgram
             Console.WriteLine(Timing.Measure("decode (full size)", 5, runs, () => decoder.Decode(bytes, DecodeLimits.Default)).Row());
             if (film.IsReduced)
                 Console.WriteLine(Timing.Measure("decode (screening: reduced)", 5, runs, () => decoder.Decode(bytes, service.DecodeOptions)).Row());
+            if (film.IsReduced)
+                Console.WriteLine(Timing.Measure("quality gate (full-size film)", 5, runs, () => gate.Assess(fullSize)).Row());
+            Console.WriteLine(Timing.Measure(film.IsReduced ? "quality gate (reduced film, as screened)" : "quality gate", 5, runs, () => gate.Assess(film)).Row());
             Console.WriteLine(Timing.Measure("preprocess (resize + CLAHE + planes)", 5, runs, () =>
             {
                 var e = preprocessor.Enhance(film.Image);
@@ -71,7 +79,7 @@ public static class BenchProgram
         if (Runs("batch8"))
             Batch8(model, runs);
         if (Runs("folder"))
-            await FolderAsync(service, data, folderFilms);
+            await FolderAsync(service, screeningOptions, data, folderFilms);
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return 0;
     }
@@ -109,11 +117,11 @@ public static class BenchProgram
         Console.WriteLine();
     }
 
-    private static async Task FolderAsync(ScreeningService service, string data, int folderFilms)
+    private static async Task FolderAsync(ScreeningService service, ScreeningOptions options, string data, int folderFilms)
     {
         var listing = await FilmFiles.ExpandAsync([Path.Combine(data, "kermany-224", "train", "PNEUMONIA")]);
         var folder = listing.Films.Take(folderFilms).ToList();
-        var screening = new FileScreening(service, new ScreeningOptions());
+        var screening = new FileScreening(service, options);
         await foreach (var _ in screening.ScreenAsync(folder.Take(16).ToList(), 8)) { } // warm-up
         var sw = Stopwatch.StartNew();
         var n = 0;
