@@ -4,12 +4,15 @@ using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
+using CxrQa.Core.Quality;
 
 namespace CxrQa.Bench;
 
 /// <summary>
-/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N]
+/// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N] [--only SECTIONS] [--full-decode]
 /// Prints Markdown tables: per-stage latency for a 224 px JPEG and a full-resolution film, and folder throughput.
+/// --only takes a comma-separated subset of small, fullres, overlay, batch8, folder (default: all).
+/// --full-decode screens with ReducedDecodeOversampling = null (every film decoded at full size: the "before").
 /// </summary>
 public static class BenchProgram
 {
@@ -18,30 +21,49 @@ public static class BenchProgram
         var data = Arg(args, "--data") ?? Path.GetFullPath(Path.Combine(FindRepoRoot(), "..", "shared", "data"));
         var runs = int.Parse(Arg(args, "--runs") ?? "50");
         var folderFilms = int.Parse(Arg(args, "--folder-films") ?? "400");
+        var only = Arg(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = only?.Except(Sections).ToList();
+        if (unknown is { Count: > 0 })
+        {
+            Console.Error.WriteLine($"unknown section(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Sections)}");
+            return 2;
+        }
+        bool Runs(string section) => only is null || only.Contains(section);
         using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
-        var service = ScreeningService.Create(model, new ScreeningOptions());
+        var screeningOptions = args.Contains("--full-decode") ? new ScreeningOptions { ReducedDecodeOversampling = null } : new ScreeningOptions();
+        var service = ScreeningService.Create(model, screeningOptions);
         var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
         var preprocessor = service.Preprocessor;
+        var gate = new QualityGate(screeningOptions.Quality);
 
         Console.WriteLine($"# CxrQa bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, model {model.Card.Name} {model.Card.Version}");
-        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine($"load average at start: {LoadAverage()}; screening decode: " +
+                          (service.DecodeOptions.ShrinkTarget is { } t ? $"reduced (oversampling {t.Oversampling})" : "full size"));
         Console.WriteLine();
 
         var small = FirstFile(Path.Combine(data, "kermany-224", "train", "NORMAL"));
         var large = LargestFile(Path.Combine(data, "kermany-fullres-sample"));
-        foreach (var (label, path) in new[] { ("224 px JPEG", small), ("full-resolution JPEG", large) })
+        foreach (var (section, label, path) in new[] { ("small", "224 px JPEG", small), ("fullres", "full-resolution JPEG", large) })
         {
+            if (!Runs(section)) continue;
             var bytes = await File.ReadAllBytesAsync(path);
-            var film = decoder.Decode(bytes, DecodeLimits.Default);
+            var fullSize = decoder.Decode(bytes, DecodeLimits.Default);
+            var film = decoder.Decode(bytes, service.DecodeOptions); // what ScreeningService decodes (reduced when large)
             var enhanced = preprocessor.Enhance(film.Image);
             var input = new float[3 * 224 * 224];
             preprocessor.WriteModelInput(enhanced, input);
             var films = new[] { new FilmInput(path, bytes) };
-            Console.WriteLine($"## {label}: {Path.GetFileName(path)} ({film.Image.Width}x{film.Image.Height}, {bytes.Length / 1024} KiB)");
+            var decodedAs = film.IsReduced ? $", screening decodes it at {film.Image.Width}x{film.Image.Height}" : "";
+            Console.WriteLine($"## {label}: {Path.GetFileName(path)} ({fullSize.Image.Width}x{fullSize.Image.Height}, {bytes.Length / 1024} KiB{decodedAs})");
             Console.WriteLine();
             Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
             Console.WriteLine("|---|---|---|---|---|");
-            Console.WriteLine(Timing.Measure("decode", 5, runs, () => decoder.Decode(bytes, DecodeLimits.Default)).Row());
+            Console.WriteLine(Timing.Measure("decode (full size)", 5, runs, () => decoder.Decode(bytes, DecodeLimits.Default)).Row());
+            if (film.IsReduced)
+                Console.WriteLine(Timing.Measure("decode (screening: reduced)", 5, runs, () => decoder.Decode(bytes, service.DecodeOptions)).Row());
+            if (film.IsReduced)
+                Console.WriteLine(Timing.Measure("quality gate (full-size film)", 5, runs, () => gate.Assess(fullSize)).Row());
+            Console.WriteLine(Timing.Measure(film.IsReduced ? "quality gate (reduced film, as screened)" : "quality gate", 5, runs, () => gate.Assess(film)).Row());
             Console.WriteLine(Timing.Measure("preprocess (resize + CLAHE + planes)", 5, runs, () =>
             {
                 var e = preprocessor.Enhance(film.Image);
@@ -52,6 +74,20 @@ public static class BenchProgram
             Console.WriteLine();
         }
 
+        if (Runs("overlay"))
+            await OverlayAsync(model, decoder, preprocessor, large, runs);
+        if (Runs("batch8"))
+            Batch8(model, runs);
+        if (Runs("folder"))
+            await FolderAsync(service, screeningOptions, data, folderFilms);
+        Console.WriteLine($"load average at end: {LoadAverage()}");
+        return 0;
+    }
+
+    private static readonly string[] Sections = ["small", "fullres", "overlay", "batch8", "folder"];
+
+    private static async Task OverlayAsync(ModelBundle model, FilmDecoder decoder, FilmPreprocessor preprocessor, string large, int runs)
+    {
         var outputs = model.Run(new float[3 * 224 * 224], 1);
         var head = model.Card.Graph.Head!.Weights;
         var bigFilm = decoder.Decode(await File.ReadAllBytesAsync(large), DecodeLimits.Default).Image;
@@ -68,7 +104,10 @@ public static class BenchProgram
         Console.WriteLine(Timing.Measure("overlay raster (upsample + JET + blend)", 3, runs / 2, () => HeatmapRasterizer.DrawOverlay(display, cam, HeatmapRenderOptions.Default, rgba, 2000 * 4)).Row());
         Console.WriteLine(Timing.Measure("overlay PNG end to end (CLAHE + raster + encode)", 3, runs / 2, () => FilmOverlay.RenderPng(square2000, cam, preprocessor.Options)).Row());
         Console.WriteLine();
+    }
 
+    private static void Batch8(ModelBundle model, int runs)
+    {
         var batch8 = new float[8 * 3 * 224 * 224];
         Console.WriteLine("## Inference batch 8");
         Console.WriteLine();
@@ -76,10 +115,13 @@ public static class BenchProgram
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine(Timing.Measure("inference (batch 8)", 3, Math.Max(10, runs / 4), () => model.Run(batch8, 8)).Row());
         Console.WriteLine();
+    }
 
+    private static async Task FolderAsync(ScreeningService service, ScreeningOptions options, string data, int folderFilms)
+    {
         var listing = await FilmFiles.ExpandAsync([Path.Combine(data, "kermany-224", "train", "PNEUMONIA")]);
         var folder = listing.Films.Take(folderFilms).ToList();
-        var screening = new FileScreening(service, new ScreeningOptions());
+        var screening = new FileScreening(service, options);
         await foreach (var _ in screening.ScreenAsync(folder.Take(16).ToList(), 8)) { } // warm-up
         var sw = Stopwatch.StartNew();
         var n = 0;
@@ -87,8 +129,6 @@ public static class BenchProgram
         var seconds = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"## Folder throughput (FileScreening, batch 8, {n} 224 px JPEGs): {n / seconds:0.0} films/s ({seconds:0.00} s)");
         Console.WriteLine();
-        Console.WriteLine($"load average at end: {LoadAverage()}");
-        return 0;
     }
 
     private static string? Arg(string[] args, string name)

@@ -69,6 +69,7 @@ var screeningOptions = new ScreeningOptions
 {
     Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
     Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
+    ReducedDecodeOversampling = options.ReducedJpegDecode ? new ScreeningOptions().ReducedDecodeOversampling : null,
 };
 builder.Services.AddSingleton(sp => ScreeningService.Create(sp.GetRequiredService<ModelBundle>(), screeningOptions));
 // Previews decode with the same decoder settings as screening, so every film that was screened can be shown.

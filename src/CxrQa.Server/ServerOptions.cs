@@ -43,6 +43,11 @@ public sealed class ServerOptions
     /// (measured in docs/benchmarks.md, server benchmark).</summary>
     public bool OrtAllowSpinning { get; set; }
 
+    /// <summary>Decode large JPEGs reduced (1/2, 1/4 or 1/8, keeping at least 2x the network input) on the screening
+    /// path (ScreeningOptions.ReducedDecodeOversampling = 2); false decodes every film at full size. Overlays and
+    /// previews always decode at full size. Effect on answers: docs/decisions.md.</summary>
+    public bool ReducedJpegDecode { get; set; } = true;
+
     /// <summary>Pin the fixed confidence threshold instead of the bundle's certified policy.</summary>
     public double? FixedConfidenceThreshold { get; set; }
 

@@ -28,6 +28,11 @@ public sealed class LazyHeatmapTests(OpenServerFixture fixture) : IClassFixture<
         }
         Assert.All(pngs, p => Assert.Equal(pngs[0], p));
         Assert.Equal(pngs[0], await File.ReadAllBytesAsync(Path.Combine(caseDir, "heatmap.png")));
+        // The case reports the stored size, though screening decoded this 1422x1152 film at 1/2.
+        var stored = Films.JpegSize(bytes);
+        Assert.True(stored.Width >= 896 && stored.Height >= 896, "pick a film the screening path decodes reduced");
+        Assert.Equal(stored.Width, body["quality"]!["width"]!.GetValue<int>());
+        Assert.Equal(stored.Height, body["quality"]!["height"]!.GetValue<int>());
         // IHDR: the overlay has the film's own size.
         Assert.Equal(body["quality"]!["width"]!.GetValue<int>(), (int)BinaryPrimitives.ReadUInt32BigEndian(pngs[0].AsSpan(16)));
         Assert.Equal(body["quality"]!["height"]!.GetValue<int>(), (int)BinaryPrimitives.ReadUInt32BigEndian(pngs[0].AsSpan(20)));

@@ -96,7 +96,7 @@ public static class PredictCommand
             return PredictionLine.Failed(screened.File.DisplayPath, outcome.Error!.Code, outcome.Error.Message);
         var pending = result.Decision.Status == CaseStatus.PendingReview;
         var overlay = pending || heatmaps is not null
-            ? FilmOverlay.RenderPng(outcome.Film!.Image, result.Heatmap, service.Preprocessor.Options)
+            ? FilmOverlay.RenderPng(service.FullSizeFilm(outcome).Image, result.Heatmap, service.Preprocessor.Options)
             : null;
         var folder = pending
             ? await writer.WriteAsync(outcome, new Dictionary<string, byte[]> { ["gradcam.png"] = overlay! }, ct)

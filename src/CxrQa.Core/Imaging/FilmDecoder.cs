@@ -22,9 +22,19 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
         return null;
     }
 
+    /// <summary>Decodes at the stored size.</summary>
     public DecodedFilm Decode(ReadOnlyMemory<byte> bytes, DecodeLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        return Decode(bytes, DecodeOptions.FullSize(limits));
+    }
+
+    /// <summary>Decodes under <paramref name="options"/>: a JPEG may come back reduced when
+    /// <see cref="DecodeOptions.ShrinkTarget"/> is set; its metadata still reports the stored size.</summary>
+    public DecodedFilm Decode(ReadOnlyMemory<byte> bytes, DecodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var limits = options.Limits ?? throw new ArgumentException("DecodeOptions.Limits is null", nameof(options));
         if (bytes.IsEmpty)
             throw new CxrQaException(ErrorCodes.EmptyFile, "the file is empty");
         if (bytes.Length > limits.MaxFileBytes)
@@ -37,21 +47,22 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
             case ImageFormat.Dicom:
                 return Dicom.Read(bytes, limits);
             case ImageFormat.Jpeg:
-                return DecodeRaster(span, ImageFormat.Jpeg, JpegHeaderReader.Read(span), limits);
+                return DecodeRaster(span, ImageFormat.Jpeg, JpegHeaderReader.Read(span), limits, options.ShrinkTarget);
             case ImageFormat.Png:
-                return DecodeRaster(span, ImageFormat.Png, PngHeaderReader.Read(span), limits);
+                return DecodeRaster(span, ImageFormat.Png, PngHeaderReader.Read(span), limits, shrinkTarget: null);
             default:
                 throw new CxrQaException(ErrorCodes.UnsupportedFormat, "not a JPEG, PNG or DICOM file");
         }
     }
 
-    private static DecodedFilm DecodeRaster(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header, DecodeLimits limits)
+    private static DecodedFilm DecodeRaster(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header, DecodeLimits limits,
+        DecodeTarget? shrinkTarget)
     {
         // Refuse from the header, before a decoder allocates anything: a 100-byte PNG may claim 60000x60000.
         // The second bound keeps the RGBA working buffer inside one .NET array whatever the limits say.
         if (header.PixelCount > limits.MaxPixels || header.PixelCount * 4 > Array.MaxLength)
             throw new CxrQaException(ErrorCodes.ImageTooLarge,
                 $"{format} is {header.Width}x{header.Height} ({header.PixelCount} pixels); the limit is {limits.MaxPixels}");
-        return RasterFilmDecoder.Decode(bytes, format, header);
+        return RasterFilmDecoder.Decode(bytes, format, header, shrinkTarget);
     }
 }

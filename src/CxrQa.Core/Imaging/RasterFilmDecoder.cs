@@ -9,11 +9,13 @@ namespace CxrQa.Core.Imaging;
 /// classifying half a chest is worse than refusing it.</summary>
 internal static class RasterFilmDecoder
 {
-    public static DecodedFilm Decode(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header)
+    /// <summary>Decodes at the stored size, or (JPEG only, when <paramref name="shrinkTarget"/> is set) at the largest
+    /// DCT-scaled reduction the target allows. The metadata reports the header size either way.</summary>
+    public static DecodedFilm Decode(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header, DecodeTarget? shrinkTarget = null)
     {
         try
         {
-            return DecodeWithSkia(bytes, format, header);
+            return DecodeWithSkia(bytes, format, header, format == ImageFormat.Jpeg ? shrinkTarget : null);
         }
         catch (CxrQaException)
         {
@@ -25,7 +27,7 @@ internal static class RasterFilmDecoder
         }
     }
 
-    private static DecodedFilm DecodeWithSkia(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header)
+    private static DecodedFilm DecodeWithSkia(ReadOnlySpan<byte> bytes, ImageFormat format, FilmHeader header, DecodeTarget? shrinkTarget)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult)
@@ -36,31 +38,69 @@ internal static class RasterFilmDecoder
             throw new CxrQaException(ErrorCodes.CorruptImage,
                 $"{format} header says {header.Width}x{header.Height} but the decoder sees {width}x{height}");
 
-        var pixelCount = width * height; // header.PixelCount already passed DecodeLimits, so this fits an int
         // A gray source decodes straight to gray; everything else goes through unpremultiplied RGBA so that
         // colour and transparency are seen before they are folded away. No colour space on the target: film
         // levels are passed through, not colour-managed.
         var isGraySource = header.Channels == 1;
-        var target = new SKImageInfo(width, height,
-            isGraySource ? SKColorType.Gray8 : SKColorType.Rgba8888,
-            isGraySource ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
-        var buffer = new byte[(long)pixelCount * target.BytesPerPixel];
+        var colorType = isGraySource ? SKColorType.Gray8 : SKColorType.Rgba8888;
+        var alphaType = isGraySource ? SKAlphaType.Opaque : SKAlphaType.Unpremul;
+
+        byte[]? buffer = null;
+        var (decodedWidth, decodedHeight) = (width, height);
+        if (ReducedSize(codec, shrinkTarget) is { } reduced)
+        {
+            // A scale the codec turns down (InvalidScale) falls back to the full decode below; any other failure is
+            // the file's, and the full decode would fail the same way, so it is reported as such.
+            var result = TryGetPixels(codec, new SKImageInfo(reduced.Width, reduced.Height, colorType, alphaType), out buffer);
+            if (result == SKCodecResult.Success)
+                (decodedWidth, decodedHeight) = (reduced.Width, reduced.Height);
+            else if (result == SKCodecResult.InvalidScale)
+                buffer = null;
+            else
+                throw Failure(result, format);
+        }
+        if (buffer is null)
+        {
+            var result = TryGetPixels(codec, new SKImageInfo(width, height, colorType, alphaType), out buffer);
+            if (result != SKCodecResult.Success)
+                throw Failure(result, format);
+        }
+
+        var pixelCount = decodedWidth * decodedHeight; // at most header.PixelCount, which passed DecodeLimits: fits an int
+        var (gray, colourfulness) = isGraySource ? (buffer, 0.0) : GrayConversion.FromRgba(buffer, pixelCount);
+        // The stored size, not the decoded one: too_small and the case metadata describe the film that was sent.
+        var metadata = new FilmMetadata(format, width, height, header.BitsStored, header.Channels, colourfulness, null);
+        return new DecodedFilm(new GrayImage(decodedWidth, decodedHeight, gray), metadata);
+    }
+
+    /// <summary>The largest of the 1/8, 1/4, 1/2 reductions the codec offers that still satisfies the target, or null
+    /// for a full decode.</summary>
+    private static SKSizeI? ReducedSize(SKCodec codec, DecodeTarget? shrinkTarget)
+    {
+        if (shrinkTarget is null)
+            return null;
+        foreach (var denominator in DecodeTarget.Denominators)
+        {
+            var size = codec.GetScaledDimensions(1f / denominator);
+            var smaller = size.Width < codec.Info.Width || size.Height < codec.Info.Height;
+            if (smaller && size.Width >= 1 && size.Height >= 1 && shrinkTarget.Allows(size.Width, size.Height))
+                return size;
+        }
+        return null;
+    }
+
+    private static SKCodecResult TryGetPixels(SKCodec codec, SKImageInfo target, out byte[] buffer)
+    {
+        buffer = new byte[(long)target.Width * target.Height * target.BytesPerPixel];
         var handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
-        SKCodecResult result;
         try
         {
-            result = codec.GetPixels(target, handle.AddrOfPinnedObject());
+            return codec.GetPixels(target, handle.AddrOfPinnedObject());
         }
         finally
         {
             handle.Free();
         }
-        if (result != SKCodecResult.Success)
-            throw Failure(result, format);
-
-        var (gray, colourfulness) = isGraySource ? (buffer, 0.0) : GrayConversion.FromRgba(buffer, pixelCount);
-        var metadata = new FilmMetadata(format, width, height, header.BitsStored, header.Channels, colourfulness, null);
-        return new DecodedFilm(new GrayImage(width, height, gray), metadata);
     }
 
     private static CxrQaException Failure(SKCodecResult result, ImageFormat format) => result switch

@@ -40,7 +40,8 @@ public sealed record ScreeningOutcome(FilmInput Input, ScreeningResult? Result, 
 {
     public bool Succeeded => Result is not null;
 
-    /// <summary>The decoded film, for callers that render or store it (heatmap overlays, review copies).</summary>
+    /// <summary>The decoded film, for callers that render or store it (heatmap overlays, review copies). It may be a
+    /// reduced decode (<see cref="DecodedFilm.IsReduced"/>); decode <see cref="Input"/> again for the full-size film.</summary>
     public DecodedFilm? Film { get; init; }
 }
 

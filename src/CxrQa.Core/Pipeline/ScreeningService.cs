@@ -24,6 +24,7 @@ public sealed class ScreeningService
     private readonly float[] _headWeights;
     private readonly ScreeningOptions _options;
     private readonly int _inputLength;
+    private readonly DecodeOptions _decodeOptions;
 
     public ScreeningService(FilmDecoder decoder, ModelBundle model, ScreeningOptions options)
     {
@@ -33,6 +34,7 @@ public sealed class ScreeningService
         _preprocessor = new FilmPreprocessor(PreprocessingFromCard(model.Card.Preprocessing));
         var size = model.Card.Preprocessing.InputSize;
         _inputLength = 3 * size * size;
+        _decodeOptions = DecodeOptionsFor(options, size);
         _trust = BundleTrust.Load(model, options.Routing);
         _quality = new QualityGate(options.Quality);
         _headWeights = model.Card.Graph.Head?.Weights
@@ -49,8 +51,28 @@ public sealed class ScreeningService
 
     public FilmPreprocessor Preprocessor => _preprocessor;
 
+    /// <summary>How the screening path decodes films (limits, and the reduced-decode target when enabled).</summary>
+    public DecodeOptions DecodeOptions => _decodeOptions;
+
+    /// <summary>The screening decode: full size, or reduced towards the network input when
+    /// <see cref="ScreeningOptions.ReducedDecodeOversampling"/> is set.</summary>
+    public static DecodeOptions DecodeOptionsFor(ScreeningOptions options, int inputSize) => new()
+    {
+        Limits = options.Limits,
+        ShrinkTarget = options.ReducedDecodeOversampling is { } k ? new DecodeTarget(inputSize, inputSize, k) : null,
+    };
+
     /// <summary>The routing policy in force and, for risk-controlled routing, its certificate.</summary>
     public BundleTrust Trust => _trust;
+
+    /// <summary>The film of a successful outcome at its stored size, for display (overlays at the film's size): the
+    /// screening decode itself when it was full size, else the input decoded again at full size.</summary>
+    public DecodedFilm FullSizeFilm(ScreeningOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var film = outcome.Film ?? throw new ArgumentException("the outcome has no decoded film (it failed)", nameof(outcome));
+        return film.IsReduced ? _decoder.Decode(outcome.Input.Bytes, _options.Limits) : film;
+    }
 
     /// <summary>Screens a batch; outcomes come back in input order, one per input.</summary>
     public IReadOnlyList<ScreeningOutcome> Screen(IReadOnlyList<FilmInput> films, CancellationToken cancellationToken = default)
@@ -89,7 +111,7 @@ public sealed class ScreeningService
 
     private PreparedFilm Prepare(FilmInput film, Span<float> destination)
     {
-        var decoded = _decoder.Decode(film.Bytes, _options.Limits);
+        var decoded = _decoder.Decode(film.Bytes, _decodeOptions);
         var quality = _quality.Assess(decoded);
         var enhanced = _preprocessor.Enhance(decoded.Image);
         _preprocessor.WriteModelInput(enhanced, destination);

@@ -73,6 +73,18 @@ public static class Films
     }
 
     /// <summary>Width, height, bit depth and colour type from a PNG's IHDR.</summary>
+    /// <summary>Width and height from a JPEG's first SOF0/1/2 marker segment.</summary>
+    public static (int Width, int Height) JpegSize(byte[] jpeg)
+    {
+        for (var i = 2; i + 9 < jpeg.Length; i += 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(i + 2)))
+        {
+            Assert.Equal(0xFF, jpeg[i]);
+            if (jpeg[i + 1] is 0xC0 or 0xC1 or 0xC2)
+                return (BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(i + 7)), BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(i + 5)));
+        }
+        throw new InvalidDataException("no SOF marker");
+    }
+
     public static (int Width, int Height, int BitDepth, int ColourType) PngHeader(byte[] png)
     {
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);

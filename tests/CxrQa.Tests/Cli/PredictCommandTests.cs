@@ -91,7 +91,8 @@ public sealed class PredictCommandTests : IDisposable
     public async Task Every_chest_dicom_gets_an_answer_and_heatmaps_match_the_film_size()
     {
         var heatmaps = Path.Combine(_work, "heatmaps");
-        var fullRes = Directory.EnumerateFiles(TestData.Path("kermany-fullres-sample", "PNEUMONIA")).Order().First();
+        // IM-0117-0001 (1422x1152): screening decodes it at 1/2, the overlay must still have the stored size.
+        var fullRes = Directory.EnumerateFiles(TestData.Path("kermany-fullres-sample", "NORMAL")).Order(StringComparer.Ordinal).First();
         var result = await CliRunner.RunAsync(_work, "predict", TestData.Path("dicom", "chest"), fullRes,
             "--heatmaps", heatmaps, "--review-dir", Path.Combine(_work, "queue"));
 
@@ -107,6 +108,7 @@ public sealed class PredictCommandTests : IDisposable
             Assert.True(codec.Info.Width > 200 && codec.Info.Height > 200);
         }
         using var fullCodec = SkiaSharp.SKCodec.Create(fullRes);
+        Assert.True(fullCodec.Info.Width >= 896 && fullCodec.Info.Height >= 896, "pick a film the screening path decodes reduced");
         using var overlay = SkiaSharp.SKCodec.Create(Path.Combine(heatmaps, Path.GetFileNameWithoutExtension(fullRes) + ".gradcam.png"));
         Assert.Equal(fullCodec.Info.Width, overlay.Info.Width);
         Assert.Equal(fullCodec.Info.Height, overlay.Info.Height);
