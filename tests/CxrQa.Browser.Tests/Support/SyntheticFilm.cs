@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
+using CxrQa.Tests.Support;
+
 namespace CxrQa.Browser.Tests.Support;
 
 /// <summary>
@@ -29,14 +31,14 @@ public static class SyntheticFilm
         BinaryPrimitives.WriteUInt32BigEndian(ihdr, Size);
         BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), Size);
         ihdr[8] = 8; // bit depth; colour type 0 (grey), default compression, filter and interlace
-        WriteChunk(png, "IHDR", ihdr);
+        PngChunks.Write(png, "IHDR", ihdr);
         using (var compressed = new MemoryStream())
         {
             using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
                 z.Write(raw);
-            WriteChunk(png, "IDAT", compressed.ToArray());
+            PngChunks.Write(png, "IDAT", compressed.ToArray());
         }
-        WriteChunk(png, "IEND", []);
+        PngChunks.Write(png, "IEND", []);
         return png.ToArray();
     }
 
@@ -63,29 +65,5 @@ public static class SyntheticFilm
         if (Math.Pow((u - 0.12) / 0.28, 2) + Math.Pow((v - 0.35) / 0.25, 2) < 1)
             value = Math.Max(value, 130); // heart
         return (byte)Math.Clamp(Math.Round(value), 0, 255);
-    }
-
-    private static void WriteChunk(Stream s, string type, byte[] data)
-    {
-        var length = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)data.Length);
-        s.Write(length);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        s.Write(typed);
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
-        s.Write(crc);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }

@@ -26,8 +26,8 @@ public static class Films
         ihdr[9] = 0; // gray
         using var ms = new MemoryStream();
         ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(ms, "IHDR", ihdr);
-        WriteChunk(ms, "IDAT", new byte[16]);
+        PngChunks.Write(ms, "IHDR", ihdr);
+        PngChunks.Write(ms, "IDAT", new byte[16]);
         return ms.ToArray();
     }
 
@@ -66,9 +66,9 @@ public static class Films
         ihdr[9] = 0; // gray
         using var ms = new MemoryStream();
         ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(ms, "IHDR", ihdr);
-        WriteChunk(ms, "IDAT", compressed.ToArray());
-        WriteChunk(ms, "IEND", []);
+        PngChunks.Write(ms, "IHDR", ihdr);
+        PngChunks.Write(ms, "IDAT", compressed.ToArray());
+        PngChunks.Write(ms, "IEND", []);
         return ms.ToArray();
     }
 
@@ -90,28 +90,5 @@ public static class Films
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
         Assert.Equal("IHDR", Encoding.ASCII.GetString(png, 12, 4));
         return ((int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16)), (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(20)), png[24], png[25]);
-    }
-
-    private static void WriteChunk(Stream s, string type, byte[] data)
-    {
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)data.Length);
-        s.Write(header);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        s.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(header, Crc32(typed));
-        s.Write(header);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }

@@ -50,9 +50,9 @@ public static class TestImageEncoder
 
         using var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(png, "IHDR", ihdr);
-        WriteChunk(png, "IDAT", idat.ToArray());
-        WriteChunk(png, "IEND", []);
+        PngChunks.Write(png, "IHDR", ihdr);
+        PngChunks.Write(png, "IDAT", idat.ToArray());
+        PngChunks.Write(png, "IEND", []);
         return png.ToArray();
     }
 
@@ -65,7 +65,7 @@ public static class TestImageEncoder
         ihdr[8] = 8;
         using var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(png, "IHDR", ihdr);
+        PngChunks.Write(png, "IHDR", ihdr);
         return png.ToArray();
     }
 
@@ -95,30 +95,4 @@ public static class TestImageEncoder
     }
 
     private static ushort[] Widen(byte[] bytes) => Array.ConvertAll(bytes, b => (ushort)b);
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        png.Write(word);
-        var typeAndData = new byte[4 + data.Length];
-        for (var i = 0; i < 4; i++) typeAndData[i] = (byte)type[i];
-        data.CopyTo(typeAndData, 4);
-        png.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typeAndData));
-        png.Write(word);
-    }
-
-    /// <summary>The PNG/zlib CRC-32 (polynomial 0xEDB88320), bitwise: test images are small.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
-    }
 }
