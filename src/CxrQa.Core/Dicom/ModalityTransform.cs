@@ -17,6 +17,9 @@ internal sealed class ModalityTransform
         _firstMapped = firstMapped;
     }
 
+    /// <summary>Stored values are the modality values (no rescale, no LUT): what a PNG sample is.</summary>
+    public static ModalityTransform Identity { get; } = new(1, 0, null, 0);
+
     public double Apply(int stored)
     {
         if (_lut is null)

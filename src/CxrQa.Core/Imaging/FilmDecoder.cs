@@ -63,6 +63,10 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
         if (header.PixelCount > limits.MaxPixels || header.PixelCount * 4 > Array.MaxLength)
             throw new CxrQaException(ErrorCodes.ImageTooLarge,
                 $"{format} is {header.Width}x{header.Height} ({header.PixelCount} pixels); the limit is {limits.MaxPixels}");
+        // 16-bit grey PNGs are read at full depth here (Skia keeps only the high byte); Adam7-interlaced ones, and
+        // 16-bit RGB(A), still go to Skia.
+        if (format == ImageFormat.Png && Png16GrayDecoder.Handles(bytes, header))
+            return Png16GrayDecoder.Decode(bytes, header);
         return RasterFilmDecoder.Decode(bytes, format, header, shrinkTarget);
     }
 }

@@ -4,7 +4,8 @@ namespace CxrQa.Core.Imaging;
 /// <param name="Format">Container format detected from the bytes.</param>
 /// <param name="OriginalWidth">Width of the stored image before any resizing.</param>
 /// <param name="OriginalHeight">Height of the stored image before any resizing.</param>
-/// <param name="BitsStored">Significant bits per sample in the source (8 for JPEG, 8/16 for PNG, 8..16 for DICOM).</param>
+/// <param name="BitsStored">Significant bits per sample in the source (8 for JPEG; the bit depth for PNG, or for a 16-bit
+/// grey PNG its sBIT grey value when present; 8..16 for DICOM).</param>
 /// <param name="Channels">Samples per pixel in the source (1 gray, 3 RGB, 4 RGBA).</param>
 /// <param name="Colourfulness">Mean absolute chroma of the source in 0..255 levels (0 for a true grayscale film);
 /// a photograph scores high. Computed before the conversion to gray.</param>

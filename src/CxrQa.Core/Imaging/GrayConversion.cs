@@ -33,5 +33,6 @@ public static class GrayConversion
     /// <summary>BT.601 luma with integer weights summing to 1000, so a gray pixel (R=G=B) maps to itself exactly.</summary>
     public static byte Luma(int r, int g, int b) => (byte)((299 * r + 587 * g + 114 * b + 500) / 1000);
 
-    private static int OverBlack(int colour, int alpha) => (colour * alpha + 127) / 255;
+    /// <summary>One level composited over black, rounded to nearest: the rule every transparent source follows.</summary>
+    internal static int OverBlack(int colour, int alpha) => (colour * alpha + 127) / 255;
 }

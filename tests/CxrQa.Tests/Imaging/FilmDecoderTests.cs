@@ -19,15 +19,15 @@ public class FilmDecoderTests
     }
 
     [Fact]
-    public void Png_gray_16_bit_keeps_the_high_byte()
+    public void Png_gray_16_bit_is_read_at_full_depth_and_stretched_over_its_own_range()
     {
-        // Skia (libpng) reduces 16-bit samples to their high byte: v*256 + anything below 256 reads as v. That is
-        // within one level of exact rounding; a 16-bit film that uses only 12 of its bits would come out dark.
+        // Our reader, not Skia (which keeps the high byte): the DICOM reader's no-VOI min-max stretch, so the low
+        // byte counts and a film that uses only 12 of its 16 bits still spans 0..255.
         var film = SyntheticFilms.Chest(W, H);
         var samples = new ushort[W * H];
         for (var i = 0; i < samples.Length; i++) samples[i] = (ushort)(film.Pixels[i] * 256 + i * 7 % 256);
         var decoded = Decoders.Decode(TestImageEncoder.Png(W, H, channels: 1, bitDepth: 16, samples));
-        Assert.Equal(film.Pixels, decoded.Image.Pixels);
+        Assert.Equal(Stretched(samples), decoded.Image.Pixels);
         AssertMetadata(decoded, ImageFormat.Png, bits: 16, channels: 1);
     }
 
@@ -45,7 +45,9 @@ public class FilmDecoderTests
             samples[2 * i + 1] = Sample(alpha[i], bitDepth);
         }
         var decoded = Decoders.Decode(TestImageEncoder.Png(W, H, channels: 2, bitDepth, samples));
-        var expected = film.Pixels.Select((g, i) => OverBlack(g, alpha[i])).ToArray();
+        // 16-bit grey is stretched over its own range first (our reader), then composited like 8-bit.
+        var grey = bitDepth == 16 ? Stretched(film.Pixels.Select(g => Sample(g, 16)).ToArray()) : film.Pixels;
+        var expected = grey.Select((g, i) => OverBlack(g, alpha[i])).ToArray();
         Assert.Equal(expected, decoded.Image.Pixels);
         AssertMetadata(decoded, ImageFormat.Png, bits: bitDepth, channels: 2);
         Assert.Equal(0, decoded.Metadata.Colourfulness);
@@ -144,6 +146,13 @@ public class FilmDecoderTests
         1 or 2 => (byte)255,
         _ => (byte)(i * 37 % 256),
     }).ToArray();
+
+    /// <summary>The DICOM reader's min-max stretch, written out: round((v - min) / (max - min) * 255).</summary>
+    private static byte[] Stretched(ushort[] samples)
+    {
+        int min = samples.Min(), max = samples.Max();
+        return samples.Select(v => (byte)Math.Round((double)(v - min) / (max - min) * 255, MidpointRounding.AwayFromZero)).ToArray();
+    }
 
     private static ushort Sample(byte level, int bitDepth) => bitDepth == 16 ? (ushort)(level * 257) : level;
 
