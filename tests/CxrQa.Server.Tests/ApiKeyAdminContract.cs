@@ -47,21 +47,15 @@ public abstract class ApiKeyAdminContract
 
 public sealed class SqliteApiKeyAdminTests : ApiKeyAdminContract, IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly SqliteDatabases _databases = new();
 
-    protected override Task<DatabaseSettings> NewSettingsAsync() =>
-        Task.FromResult(new DatabaseSettings(Path.Combine(_dir.Path, Guid.NewGuid().ToString("N")), null));
+    protected override Task<DatabaseSettings> NewSettingsAsync() => Task.FromResult(_databases.NewSettings());
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _databases.Dispose();
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresApiKeyAdminTests(PostgresServer postgres) : ApiKeyAdminContract
 {
-    protected override async Task<DatabaseSettings> NewSettingsAsync() =>
-        new(Path.GetTempPath(), await postgres.CreateDatabaseAsync());
+    protected override Task<DatabaseSettings> NewSettingsAsync() => postgres.NewSettingsAsync();
 }

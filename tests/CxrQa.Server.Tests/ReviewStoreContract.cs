@@ -213,21 +213,15 @@ public abstract class ReviewStoreContract
 
 public sealed class SqliteReviewStoreTests : ReviewStoreContract, IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly SqliteDatabases _databases = new();
 
-    protected override Task<CxrQaDatabase> NewDatabaseAsync() =>
-        Task.FromResult(new CxrQaDatabase(new DatabaseSettings(Path.Combine(_dir.Path, Guid.NewGuid().ToString("N")), null)));
+    protected override Task<CxrQaDatabase> NewDatabaseAsync() => Task.FromResult(new CxrQaDatabase(_databases.NewSettings()));
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _databases.Dispose();
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresReviewStoreTests(PostgresServer postgres) : ReviewStoreContract
 {
-    protected override async Task<CxrQaDatabase> NewDatabaseAsync() =>
-        new(new DatabaseSettings(Path.GetTempPath(), await postgres.CreateDatabaseAsync()));
+    protected override async Task<CxrQaDatabase> NewDatabaseAsync() => new(await postgres.NewSettingsAsync());
 }

@@ -20,6 +20,9 @@ public sealed class PostgresServer : IAsyncLifetime
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=40;Timeout=30";
 
     /// <summary>A fresh, empty database for one test.</summary>
+    /// <summary>Settings for a new empty database on this server (case files under the temp folder).</summary>
+    public async Task<CxrQa.Storage.DatabaseSettings> NewSettingsAsync() => new(Path.GetTempPath(), await CreateDatabaseAsync());
+
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "t" + Guid.NewGuid().ToString("N");
