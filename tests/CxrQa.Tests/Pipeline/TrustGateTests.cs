@@ -33,6 +33,24 @@ public sealed class TrustGateTests(ShippedModelFixture shipped) : IClassFixture<
         Assert.Contains(outcome.Result.Decision.Reasons, InputReasons.Contains);
     }
 
+    [Theory]
+    [MemberData(nameof(OtherDicomFiles))]
+    public void Non_chest_images_exported_without_their_dicom_header_still_go_to_review(string name)
+    {
+        // A CT slice, MR, ultrasound or photo arriving as a plain PNG/JPEG has no Modality to give it away: the pixels
+        // alone (quality and OOD gates) must keep it from an automated answer.
+        var film = shipped.Decoder.Decode(File.ReadAllBytes(TestData.Path("dicom", "other", name)), DecodeLimits.Default).Image;
+        foreach (var (format, bytes) in new[] { ("png", TestImageEncoder.Png(film)), ("jpeg", TestImageEncoder.Jpeg(film, 90)) })
+        {
+            var outcome = shipped.Screen($"{name}.{format}", bytes);
+
+            Assert.True(outcome.Succeeded, outcome.Error?.Message);
+            Assert.Equal(CaseStatus.PendingReview, outcome.Result!.Decision.Status);
+            Assert.Contains(outcome.Result.Decision.Reasons, InputReasons.Contains);
+            Assert.DoesNotContain(ReasonCodes.NotChestModality, outcome.Result.Decision.Reasons);
+        }
+    }
+
     public static TheoryData<string> SyntheticInputs() => ["blank", "white", "noise", "gradient", "colour_photo", "inverted_film", "rotated_film", "tiny_film"];
 
     [Theory]
