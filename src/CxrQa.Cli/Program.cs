@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CxrQa.Admin;
 using CxrQa.Cli.Commands;
 
 var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows when not to trust itself.")

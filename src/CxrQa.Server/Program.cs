@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
+using CxrQa.Admin;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
@@ -21,7 +23,12 @@ if (args is ["keys", ..])
 {
     var keysConfiguration = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().Build();
-    Environment.ExitCode = await ServerKeysCommand.RunAsync(args[1..], keysConfiguration);
+    // The CLI's own command; only the fallbacks differ: the server's configuration (CxrQa:DataDirectory,
+    // ConnectionStrings:Postgres, e.g. ConnectionStrings__Postgres in compose) names the database the server uses.
+    var keys = KeysCommand.Create((dataDir, postgres) => DatabaseSettings.Resolve(
+        dataDir ?? keysConfiguration[$"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}"],
+        postgres ?? keysConfiguration.GetConnectionString("Postgres")));
+    Environment.ExitCode = await new RootCommand("CxrQa server: API key administration") { keys }.Parse(args).InvokeAsync();
     return;
 }
 

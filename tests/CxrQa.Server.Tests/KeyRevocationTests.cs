@@ -43,6 +43,28 @@ public sealed class KeyRevocationTests(RestrictedServerFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_server_binary_manages_keys_in_the_database_its_configuration_names()
+    {
+        // What a container does: no CLI, no --data-dir; the server's own configuration (CxrQa__DataDirectory) decides.
+        var env = new Dictionary<string, string> { ["CxrQa__DataDirectory"] = fixture.Server.DataDirectory };
+        var (code, stdout, stderr) = await Cli.RunServerBinaryAsync(env, "keys", "create", "--role", "submitter", "--name", "container-key");
+        Assert.True(code == 0, $"server keys create failed ({code}): {stdout}\n{stderr}");
+        var key = stdout.TrimEnd().Split('\n')[^1].Trim();
+        var film = await File.ReadAllBytesAsync(Films.Normal);
+        await Http.JsonAsync(await fixture.Server.Client.SendAsync(Predict(film, key)));
+
+        var (listCode, listed, _) = await Cli.RunServerBinaryAsync(env, "keys", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains("container-key", listed);
+        Assert.DoesNotContain(key, listed);
+        Assert.Equal(0, (await Cli.RunServerBinaryAsync(env, "keys", "revoke", "--name", "container-key")).ExitCode);
+        await Http.ProblemAsync(await fixture.Server.Client.SendAsync(Predict(film, key)), 401, "invalid_api_key");
+
+        // The same parser as the CLI: a bad role is a usage error, not a key.
+        Assert.Equal(1, (await Cli.RunServerBinaryAsync(env, "keys", "create", "--role", "root", "--name", "x")).ExitCode);
+    }
+
+    [Fact]
     public async Task Revoke_by_id_and_usage_errors()
     {
         var data = fixture.Server.DataDirectory;

@@ -2,16 +2,28 @@ using System.Diagnostics;
 
 namespace CxrQa.Server.Tests.Support;
 
-/// <summary>Runs the built CLI (cxrqa.dll) and returns its exit code and output.</summary>
+/// <summary>Runs the built CLI (cxrqa.dll), or the server binary's commands, and returns its exit code and output.</summary>
 public static class Cli
 {
-    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] args) =>
+        RunDllAsync(ServerProcess.BuiltDll("CxrQa.Cli", "cxrqa"), args, new Dictionary<string, string>());
+
+    /// <summary>The server binary's own commands (<c>CxrQa.Server keys ...</c>, what a container has), with extra
+    /// environment variables (e.g. the server's configuration as CxrQa__DataDirectory).</summary>
+    public static Task<(int ExitCode, string StdOut, string StdErr)> RunServerBinaryAsync(IReadOnlyDictionary<string, string> environment,
+        params string[] args) =>
+        RunDllAsync(ServerProcess.BuiltDll("CxrQa.Server", "CxrQa.Server"), args, environment);
+
+    private static async Task<(int ExitCode, string StdOut, string StdErr)> RunDllAsync(string dll, string[] args,
+        IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ServerProcess.BuiltDll("CxrQa.Cli", "cxrqa"));
+        info.ArgumentList.Add(dll);
         foreach (var a in args)
             info.ArgumentList.Add(a);
         info.Environment.Remove("CXRQA_POSTGRES");
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
