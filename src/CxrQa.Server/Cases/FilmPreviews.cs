@@ -16,7 +16,9 @@ public sealed class FilmPreviews(FilmDecoder decoder, DecodeLimits limits)
 
     public byte[] RenderPng(ReadOnlyMemory<byte> film, int longSide)
     {
-        var image = decoder.Decode(film, limits).Image;
+        // The preview fits in longSide x longSide, so a large JPEG may decode DCT-scaled (a queue page asks for dozens
+        // of thumbnails); the shared rule keeps at least twice that on each side for the area resize below.
+        var image = decoder.Decode(film, new DecodeOptions { Limits = limits, ShrinkTarget = new DecodeTarget(longSide, longSide) }).Image;
         var scale = Math.Min(1.0, (double)longSide / Math.Max(image.Width, image.Height));
         var width = Math.Max(1, (int)Math.Round(image.Width * scale));
         var height = Math.Max(1, (int)Math.Round(image.Height * scale));
