@@ -41,18 +41,21 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in the checkpoint folder at the next epoch." };
         var checkpoints = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint folder (default: OUT/checkpoints, git-ignored)." };
         var noFp16 = new Option<bool>("--no-fp16") { Description = "Do not write the fp16-weight bundle (OUT-fp16)." };
+        var splitSeed = new Option<int?>("--split-seed") { Description = "Seed of the patient split only (default: --seed). Ensemble members share it, so every member holds out the same calibration patients." };
+        var framing = new Option<double>("--framing-probability") { Description = "Chance of a framing crop towards the thorax (area 0.45-1, before CLAHE); 0 turns it off.", DefaultValueFactory = _ => AugmentationOptions.Default.FramingProbability };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default: the processor count)." };
 
         var command = new Command("train", "Fine-tune the ResNet18 backbone with augmentation and write an ONNX model bundle (and an fp16 twin).")
         {
             data, output, name, version, epochs, batch, lr, headLr, weightDecay, warmup, layers, bnStats, balance, patience, maxMinutes,
-            seed, limit, validationFraction, calibrationFraction, hflip, noAugment, resume, checkpoints, noFp16, threads,
+            seed, limit, validationFraction, calibrationFraction, hflip, noAugment, resume, checkpoints, noFp16, threads, splitSeed, framing,
         };
         command.SetAction((parse, ct) =>
         {
             var outDir = parse.GetValue(output)!;
             var augmentation = parse.GetValue(noAugment) ? AugmentationOptions.None : AugmentationOptions.Default;
             if (parse.GetValue(hflip)) augmentation = augmentation with { HorizontalFlip = true };
+            if (!parse.GetValue(noAugment)) augmentation = augmentation with { FramingProbability = parse.GetValue(framing) };
             var options = new FineTuneOptions
             {
                 DataDirectory = parse.GetValue(data)!,
@@ -76,6 +79,7 @@ public static class TrainCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 CalibrationFraction = parse.GetValue(calibrationFraction),
                 Augmentation = augmentation,
+                SplitSeed = parse.GetValue(splitSeed),
                 Resume = parse.GetValue(resume),
                 WriteFp16 = !parse.GetValue(noFp16),
                 Threads = parse.GetValue(threads),

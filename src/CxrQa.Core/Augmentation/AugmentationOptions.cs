@@ -26,6 +26,14 @@ public sealed record AugmentationOptions
     public double NoiseProbability { get; init; } = 0.35;
     /// <summary>Largest noise standard deviation, in gray levels (0..255).</summary>
     public double NoiseSigmaMax { get; init; } = 6;
+    /// <summary>Chance that a film is cropped towards the thorax (<see cref="FramingCrop.Draw"/>) before CLAHE, so
+    /// chest-filling framing is seen in training; 0 turns framing crops off.</summary>
+    public double FramingProbability { get; init; } = 0.6;
+    /// <summary>Smallest crop area as a fraction of the film (0.45: the chest fills the frame; smaller crops start to cut
+    /// the lung bases off a pediatric film, which would make the label wrong).</summary>
+    public double FramingAreaMin { get; init; } = 0.45;
+    /// <summary>Largest crop aspect distortion (width/height and its inverse).</summary>
+    public double FramingAspectMax { get; init; } = 1.3;
     /// <summary>Off by default: the heart and the mediastinum are not symmetric and real films are not mirrored.</summary>
     public bool HorizontalFlip { get; init; }
 
@@ -35,12 +43,15 @@ public sealed record AugmentationOptions
     public static AugmentationOptions None { get; } = new()
     {
         RotationDegrees = 0, ScaleMin = 1, ScaleMax = 1, Translation = 0, Brightness = 0, ContrastMin = 1, ContrastMax = 1,
-        GammaMin = 1, GammaMax = 1, BlurProbability = 0, BlurSigmaMax = 0, NoiseProbability = 0, NoiseSigmaMax = 0,
+        GammaMin = 1, GammaMax = 1, FramingProbability = 0, BlurProbability = 0, BlurSigmaMax = 0, NoiseProbability = 0, NoiseSigmaMax = 0,
     };
 
     /// <summary>A short human-readable list for the model card.</summary>
     public IReadOnlyList<string> Describe() =>
     [
+        FramingProbability > 0
+            ? $"framing crop (p {FramingProbability:0.##}): area {FramingAreaMin:0.##}-1, aspect up to {FramingAspectMax:0.##}, before CLAHE"
+            : "no framing crop",
         $"rotation ±{RotationDegrees:0.#}°", $"scale {ScaleMin:0.##}-{ScaleMax:0.##}", $"translation ±{Translation:P0}",
         $"brightness ±{Brightness:0.##}", $"contrast {ContrastMin:0.##}-{ContrastMax:0.##}", $"gamma {GammaMin:0.##}-{GammaMax:0.##}",
         $"gaussian blur sigma 0-{BlurSigmaMax:0.##} (p {BlurProbability:0.##})",

@@ -1,3 +1,5 @@
+using CxrQa.Core.Imaging;
+
 namespace CxrQa.Core.Augmentation;
 
 /// <summary>
@@ -8,7 +10,10 @@ namespace CxrQa.Core.Augmentation;
 /// reaches the network after our preprocessing (CLAHE equalises much of the global exposure difference, the residual
 /// contrast/gamma difference is what we simulate), not a re-run of CLAHE on a differently exposed raw film.</para>
 /// </summary>
-public sealed class FilmAugmenter(AugmentationOptions options)
+/// <param name="enhance">The serving enhancement (CLAHE) of a Size x Size unenhanced film: a framing crop is taken from
+/// the unenhanced film and enhanced afterwards, as a tighter acquisition would be. Null: crops are taken from the
+/// enhanced film.</param>
+public sealed class FilmAugmenter(AugmentationOptions options, Func<GrayImage, GrayImage>? enhance = null)
 {
     public AugmentationOptions Options { get; } = options;
 
@@ -30,16 +35,27 @@ public sealed class FilmAugmenter(AugmentationOptions options)
         var blur = pick < o.BlurProbability ? Uniform(0, o.BlurSigmaMax) : 0;
         var noise = pick >= o.BlurProbability && pick < o.BlurProbability + (1 - o.BlurProbability) * o.NoiseProbability
             ? Uniform(0, o.NoiseSigmaMax) : 0;
-        return new AugmentationParameters(rotation, scale, tx, ty, flip, brightness, contrast, gamma, blur, noise);
+        var framing = o.FramingProbability > 0 && random.NextDouble() < o.FramingProbability
+            ? FramingCrop.Draw(random, o.FramingAreaMin, o.FramingAspectMax) : FramingCrop.Full;
+        return new AugmentationParameters(rotation, scale, tx, ty, flip, brightness, contrast, gamma, blur, noise, framing);
     }
 
-    /// <summary>The augmented copy of <paramref name="pixels"/> (size x size); the input is not changed.</summary>
-    public byte[] Augment(ReadOnlySpan<byte> pixels, int size, int seed, int epoch, int index)
+    /// <summary>The augmented copy of <paramref name="pixels"/> (size x size, enhanced); the input is not changed.</summary>
+    /// <param name="unenhanced">The same film before enhancement (size x size), the source of framing crops; empty:
+    /// crops come from <paramref name="pixels"/>.</param>
+    public byte[] Augment(ReadOnlySpan<byte> pixels, int size, int seed, int epoch, int index, ReadOnlySpan<byte> unenhanced = default)
     {
         var random = SeedMixer.Random(seed, epoch, index);
-        return Apply(pixels, size, Draw(random), random);
+        var p = Draw(random);
+        if (p.Framing.IsFull) return Apply(pixels, size, p, random);
+        var framed = !unenhanced.IsEmpty && enhance is not null
+            ? enhance(new GrayImage(size, size, p.Framing.Apply(unenhanced, size, size, size, size))).Pixels
+            : p.Framing.Apply(pixels, size, size, size, size);
+        return Apply(framed, size, p, random);
     }
 
+    /// <summary>Geometry, exposure, blur and noise of <paramref name="p"/> (its framing crop is applied by the caller,
+    /// before enhancement).</summary>
     /// <param name="noiseRandom">Draws the noise field (only used when <see cref="AugmentationParameters.NoiseSigma"/> &gt; 0).</param>
     public static byte[] Apply(ReadOnlySpan<byte> pixels, int size, AugmentationParameters p, Random noiseRandom)
     {

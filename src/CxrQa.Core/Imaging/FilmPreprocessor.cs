@@ -9,13 +9,15 @@ public sealed class FilmPreprocessor(PreprocessingOptions options)
     private int PlaneLength => Options.InputSize * Options.InputSize;
 
     /// <summary>Squash-resize to InputSize x InputSize with an area (box) filter, then CLAHE.</summary>
-    public GrayImage Enhance(GrayImage film)
-    {
-        var resized = AreaResize.Resize(film, Options.InputSize, Options.InputSize);
-        return Options.Clahe
-            ? Clahe.Apply(resized, Options.ClaheClipLimit, Options.ClaheTiles, Options.ClaheTiles)
-            : resized;
-    }
+    public GrayImage Enhance(GrayImage film) => EnhanceResized(Resize(film));
+
+    /// <summary>The first half of <see cref="Enhance"/>: squash-resize to InputSize x InputSize (area filter).</summary>
+    public GrayImage Resize(GrayImage film) => AreaResize.Resize(film, Options.InputSize, Options.InputSize);
+
+    /// <summary>The second half of <see cref="Enhance"/>: CLAHE (when configured) of an already resized film.</summary>
+    public GrayImage EnhanceResized(GrayImage resized) => Options.Clahe
+        ? Clahe.Apply(resized, Options.ClaheClipLimit, Options.ClaheTiles, Options.ClaheTiles)
+        : resized;
 
     /// <summary>Writes 3 identical planes of float 0..255 (CHW) for an enhanced InputSize^2 image into
     /// <paramref name="destination"/> (length 3*InputSize^2). The backbone's mean image is subtracted inside the graph.</summary>

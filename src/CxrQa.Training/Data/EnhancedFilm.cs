@@ -2,8 +2,10 @@ using CxrQa.Core.Data;
 
 namespace CxrQa.Training.Data;
 
-/// <summary>A training film decoded once and enhanced (squash-resize + CLAHE): Size x Size gray bytes in memory.</summary>
-public sealed record EnhancedFilm(LabelledImage Image, byte[] Pixels)
+/// <summary>A training film decoded once and enhanced (squash-resize + CLAHE): Size x Size gray bytes in memory.
+/// <paramref name="Resized"/> keeps the same film before CLAHE (framing crops are enhanced after cropping); null when
+/// only the enhanced film is known.</summary>
+public sealed record EnhancedFilm(LabelledImage Image, byte[] Pixels, byte[]? Resized = null)
 {
     public int Label => Image.Label;
 }

@@ -51,7 +51,7 @@ public static class BatchProducer
         for (var k = 0; k < count; k++)
         {
             var film = films[order[start + k]];
-            var pixels = augmenter is null ? film.Pixels : augmenter.Augment(film.Pixels, size, seed, epoch, start + k);
+            var pixels = augmenter is null ? film.Pixels : augmenter.Augment(film.Pixels, size, seed, epoch, start + k, film.Resized);
             WriteInput(pixels, inputs.AsSpan(k * 3 * plane, 3 * plane));
             labels[k] = film.Label;
         }

@@ -71,6 +71,7 @@ public static class FineTuneCardBuilder
                 Config = new Dictionary<string, JsonElement>
                 {
                     ["seed"] = J(o.Seed),
+                    ["split_seed"] = J(o.EffectiveSplitSeed),
                     ["train_layers"] = J(o.TrainLayers),
                     ["batch_norm"] = J(o.UpdateBatchNormStatistics ? "statistics updated in trainable layers" : "all running statistics frozen (eval mode); affine weights train"),
                     ["optimizer"] = J("AdamW"),

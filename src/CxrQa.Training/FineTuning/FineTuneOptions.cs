@@ -41,6 +41,10 @@ public sealed record FineTuneOptions
     /// <summary>Wall-clock budget for training steps; when reached, the epoch ends early, is validated and the run stops.</summary>
     public double? MaxMinutes { get; init; }
     public int Seed { get; init; } = 42;
+    /// <summary>Seed of the patient split only; null: <see cref="Seed"/>. Ensemble members share it so that every
+    /// member holds out the same validation and calibration patients.</summary>
+    public int? SplitSeed { get; init; }
+    public int EffectiveSplitSeed => SplitSeed ?? Seed;
     /// <summary>Use only this many films (both classes alternately): smoke tests.</summary>
     public int? Limit { get; init; }
     public double ValidationFraction { get; init; } = 0.15;

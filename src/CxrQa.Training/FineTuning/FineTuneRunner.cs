@@ -37,7 +37,7 @@ public static class FineTuneRunner
         var (films, unusable) = await Task.Run(() => loader.Load(used,
             new SynchronousProgress(n => progress?.Report(new FineTuneProgress("decoding films", n, used.Count))), cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        var split = FilmSplit.ByPatient(films.Select(f => f.Image).ToList(), options.ValidationFraction, options.CalibrationFraction, options.Seed);
+        var split = FilmSplit.ByPatient(films.Select(f => f.Image).ToList(), options.ValidationFraction, options.CalibrationFraction, options.EffectiveSplitSeed);
         var data = new SplitFilms(dataset, used, films, unusable.Count, split, loader.Size);
         return await Task.Factory.StartNew(() => TrainAndExport(options, data, progress, cancellationToken), cancellationToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
@@ -47,7 +47,7 @@ public static class FineTuneRunner
     public static string RunKey(FineTuneOptions o, IReadOnlyList<LabelledImage> used) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new object?[]
         {
-            DatasetManifest.Sha256(DatasetManifest.Text(used)), o.Seed, o.ValidationFraction, o.CalibrationFraction, o.TrainLayers,
+            DatasetManifest.Sha256(DatasetManifest.Text(used)), o.Seed, o.EffectiveSplitSeed, o.ValidationFraction, o.CalibrationFraction, o.TrainLayers,
             o.BatchSize, o.LearningRate, o.HeadLearningRateMultiplier, o.WeightDecay, o.WarmupFraction, o.Balancing.ToString(),
             o.UpdateBatchNormStatistics, o.Augmentation,
         }))));

@@ -56,7 +56,7 @@ public sealed class FineTuneTrainer(CxrResNet model, FineTuneOptions options, IR
         using var posWeightTensor = tensor(new[] { (float)posWeight });
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var schedule = CosineSchedule.Create(options.LearningRate, stepsPerEpoch * options.Epochs, options.WarmupFraction, options.MinLearningRateFraction);
-        var augmenter = new FilmAugmenter(options.Augmentation);
+        var augmenter = new FilmAugmenter(options.Augmentation, new Core.Imaging.FilmPreprocessor(Core.Imaging.PreprocessingOptions.Default).EnhanceResized);
         var validationLabels = validation.Select(f => f.Label).ToArray();
 
         var state = new CheckpointState
