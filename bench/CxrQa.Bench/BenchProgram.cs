@@ -89,17 +89,17 @@ public static class BenchProgram
     private static async Task OverlayAsync(ModelBundle model, FilmDecoder decoder, FilmPreprocessor preprocessor, string large, int runs)
     {
         var outputs = model.Run(new float[3 * 224 * 224], 1);
-        var head = model.Card.Graph.Head!.Weights;
+        var heads = ModelCam.Heads(model);
         var bigFilm = decoder.Decode(await File.ReadAllBytesAsync(large), DecodeLimits.Default).Image;
         var square2000 = AreaResize.Resize(bigFilm, 2000, 2000);
-        var cam = GradCam.Compute(outputs.FeatureMap(0), head, TargetClass.Pneumonia);
+        var cam = ModelCam.For(outputs, 0, heads, TargetClass.Pneumonia);
         var display = FilmOverlay.DisplayFilm(square2000, preprocessor.Options);
         var rgba = new byte[2000 * 2000 * 4];
         Console.WriteLine("## Grad-CAM and overlay (film resized to 2000x2000)");
         Console.WriteLine();
         Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
         Console.WriteLine("|---|---|---|---|---|");
-        Console.WriteLine(Timing.Measure("Grad-CAM map from feature_map + head", 20, runs * 4, () => GradCam.Compute(outputs.FeatureMap(0), head, TargetClass.Pneumonia)).Row());
+        Console.WriteLine(Timing.Measure("Grad-CAM map from feature_map + head", 20, runs * 4, () => ModelCam.For(outputs, 0, heads, TargetClass.Pneumonia)).Row());
         Console.WriteLine(Timing.Measure("CLAHE of the display film (2000x2000)", 3, runs / 2, () => FilmOverlay.DisplayFilm(square2000, preprocessor.Options)).Row());
         Console.WriteLine(Timing.Measure("overlay raster (upsample + JET + blend)", 3, runs / 2, () => HeatmapRasterizer.DrawOverlay(display, cam, HeatmapRenderOptions.Default, rgba, 2000 * 4)).Row());
         Console.WriteLine(Timing.Measure("overlay PNG end to end (CLAHE + raster + encode)", 3, runs / 2, () => FilmOverlay.RenderPng(square2000, cam, preprocessor.Options)).Row());

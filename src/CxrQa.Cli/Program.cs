@@ -9,6 +9,7 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     TrainHeadCommand.Create(),
     CalibrateCommand.Create(),
     TrainCommand.Create(),
+    EnsembleCommand.Create(),
     KeysCommand.Create(),
     ExportReviewsCommand.Create(),
 };

@@ -73,15 +73,20 @@ public static class DeletionTest
     public static DeletionTestResult Run(ModelBundle model, IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null, Action? filmDone = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var head = model.Card.Graph.Head?.Weights
-                   ?? throw new ArgumentException("the bundle has no linear head: Grad-CAM needs its weights", nameof(model));
-        return Run((batch, count) => model.Run(batch, count), head, model.Card.Preprocessing.InputSize, inputs, options, filmDone);
+        var heads = ModelCam.Heads(model);
+        if (heads.Count == 0) throw new ArgumentException("the bundle has no linear head: Grad-CAM needs its weights", nameof(model));
+        return Run((batch, count) => model.Run(batch, count), heads, model.Card.Preprocessing.InputSize, inputs, options, filmDone);
     }
 
     /// <param name="network">Runs a batch of inputs and returns logits and feature maps.</param>
     /// <param name="headWeights">The linear head over the pooled feature map (gives Grad-CAM's channel weights).</param>
-    /// <param name="side">Input width and height.</param>
     public static DeletionTestResult Run(Func<float[], int, ModelOutputs> network, float[] headWeights, int side,
+        IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null, Action? filmDone = null) =>
+        Run(network, [headWeights], side, inputs, options, filmDone);
+
+    /// <param name="heads">Each member's linear head (one for a single network).</param>
+    /// <param name="side">Input width and height.</param>
+    public static DeletionTestResult Run(Func<float[], int, ModelOutputs> network, IReadOnlyList<float[]> heads, int side,
         IReadOnlyList<float[]> inputs, DeletionTestOptions? options = null, Action? filmDone = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -93,19 +98,19 @@ public static class DeletionTest
         for (var f = 0; f < inputs.Count; f++)
         {
             // Not HashCode.Combine: it is randomised per process, and the report must be reproducible.
-            var film = Measure(network, headWeights, side, inputs[f], options, seed: unchecked(options.Seed * 1_000_003 + f));
+            var film = Measure(network, heads, side, inputs[f], options, seed: unchecked(options.Seed * 1_000_003 + f));
             if (film is null) skipped++;
             else films.Add(film);
             filmDone?.Invoke();
         }
         return DeletionTestResult.Aggregate(films, skipped, options);
 
-        static FilmDeletion? Measure(Func<float[], int, ModelOutputs> network, float[] head, int side, float[] input, DeletionTestOptions options, int seed)
+        static FilmDeletion? Measure(Func<float[], int, ModelOutputs> network, IReadOnlyList<float[]> heads, int side, float[] input, DeletionTestOptions options, int seed)
         {
             var plane = side * side;
             if (input.Length != 3 * plane) throw new ArgumentException($"an input must hold 3 x {side} x {side} values, got {input.Length}", nameof(inputs));
             var original = network(input, 1);
-            var cam = GradCam.Compute(original.FeatureMap(0), head, TargetClass.Pneumonia);
+            var cam = ModelCam.For(original, 0, heads, TargetClass.Pneumonia);
             if (cam.Empty) return null; // nothing highlighted: there is no map to test
             var map = BilinearUpsampler.Upsample(cam.Grid, CamResult.Side, CamResult.Side, side, side);
             var fill = DeletionMasks.PlaneMean(input, plane);

@@ -13,7 +13,7 @@ public sealed class ModelBundle : IDisposable
     public const string CardFileName = "model.json";
 
     private readonly BatchedSessionRunner _runner;
-    private readonly BatchedTensorSpec[] _outputs; // logit, embedding, feature_map
+    private readonly BatchedTensorSpec[] _outputs; // logit, embedding, feature_map[, member_logits][, depth_1..3]
 
     private ModelBundle(ModelCard card, string directory, ModelRuntimeOptions options, BatchedSessionRunner runner, BatchedTensorSpec[] outputs)
     {
@@ -44,14 +44,21 @@ public sealed class ModelBundle : IDisposable
         var graph = card.Graph.Kind == GraphCard.Onnx
             ? ReadGraphFile(directory, card.Graph)
             : AssembleFromBackbone(card.Graph, options);
+        var (servedGraph, hasDepth) = WithDepthFeatures(graph);
+        graph = servedGraph;
 
+        var members = card.Graph.Members?.Count ?? 1;
         var input = new BatchedTensorSpec(card.Graph.InputName, ServingGraphContract.InputItemShape);
-        BatchedTensorSpec[] outputs =
-        [
+        var outputs = new List<BatchedTensorSpec>
+        {
             new(card.Graph.Outputs.Logit, ServingGraphContract.LogitItemShape),
             new(card.Graph.Outputs.Embedding, ServingGraphContract.EmbeddingItemShape),
-            new(card.Graph.Outputs.FeatureMap, ServingGraphContract.FeatureMapItemShape),
-        ];
+            new(card.Graph.Outputs.FeatureMap, [ModelOutputs.EmbeddingSize * members, ModelOutputs.FeatureMapSide, ModelOutputs.FeatureMapSide]),
+        };
+        if (members > 1)
+            outputs.Add(new(card.Graph.Outputs.MemberLogits ?? EnsembleGraph.MemberLogits, [members]));
+        if (hasDepth)
+            outputs.AddRange(DepthFeatureOutputs.Outputs.Select(d => new BatchedTensorSpec(d.Name, [d.Channels])));
         var description = $"the graph of model '{card.Name}' {card.Version} ({card.Graph.Kind})";
         var session = OrtSessionFactory.Create(graph, options, description);
         try
@@ -63,7 +70,28 @@ public sealed class ModelBundle : IDisposable
             session.Dispose();
             throw;
         }
-        return new ModelBundle(card, directory, options, new BatchedSessionRunner(session, input, options.MaxBatch), outputs);
+        return new ModelBundle(card, directory, options, new BatchedSessionRunner(session, input, options.MaxBatch), [.. outputs])
+        {
+            Members = members,
+            HasDepthFeatures = hasDepth,
+        };
+    }
+
+    /// <summary>Ensemble members in the graph (1 for a single network).</summary>
+    public int Members { get; private init; } = 1;
+
+    /// <summary>Whether <see cref="ModelOutputs.DepthFeatures"/> are filled (the graph has the backbone's stages).</summary>
+    public bool HasDepthFeatures { get; private init; }
+
+    /// <summary>The graph with the earlier stages' pooled features as extra outputs (added in memory; the file on disk
+    /// and its digest stay as they are).</summary>
+    private static (OnnxGraph Graph, bool HasDepth) WithDepthFeatures(OnnxGraph graph)
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(graph.Bytes);
+        if (DepthFeatureOutputs.HasThem(model.Graph)) return (graph, true);
+        return DepthFeatureOutputs.TryAdd(model.Graph)
+            ? (new OnnxGraph(Google.Protobuf.MessageExtensions.ToByteArray(model)), true)
+            : (graph, false);
     }
 
     /// <summary>Runs a batch: input is N x 3 x S x S floats (S = card.preprocessing.input_size), split into chunks of
@@ -71,7 +99,14 @@ public sealed class ModelBundle : IDisposable
     public ModelOutputs Run(ReadOnlySpan<float> input, int count)
     {
         var results = _runner.Run(input, count, _outputs);
-        return new ModelOutputs(count, results[0], results[1], results[2]);
+        var next = 3;
+        var memberLogits = Members > 1 ? results[next++] : null;
+        return new ModelOutputs(count, results[0], results[1], results[2])
+        {
+            Members = Members,
+            MemberLogits = memberLogits,
+            DepthFeatures = HasDepthFeatures ? results[next..] : [],
+        };
     }
 
     public void Dispose() => _runner.Dispose();

@@ -27,6 +27,8 @@ public sealed record ModelCard
     [JsonPropertyName("calibration")] public CalibrationCard? Calibration { get; init; }
     /// <summary>The out-of-distribution gate: Mahalanobis distance of the embedding to the training films.</summary>
     [JsonPropertyName("out_of_distribution")] public OutOfDistributionCard? OutOfDistribution { get; init; }
+    /// <summary>Per-film shift gates beyond the OOD gate (feature shift at several depths, ensemble disagreement).</summary>
+    [JsonPropertyName("shift_gates")] public ShiftGatesCard? ShiftGates { get; init; }
     [JsonPropertyName("training")] public TrainingCard? Training { get; init; }
     /// <summary>Validation metrics by name (e.g. "cv_auc", "cv_auc_std", "cv_accuracy").</summary>
     [JsonPropertyName("validation_metrics")] public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
@@ -63,6 +65,13 @@ public sealed record GraphCard
     [JsonPropertyName("backbone")] public string? Backbone { get; init; }
     [JsonPropertyName("backbone_sha256")] public string? BackboneSha256 { get; init; }
     [JsonPropertyName("head")] public LinearHeadCard? Head { get; init; }
+    /// <summary>An ensemble's members' heads, in the order of the graph's <c>member_logits</c> and of the blocks of
+    /// <c>feature_map</c>; null for a single network (<see cref="Head"/>).</summary>
+    [JsonPropertyName("members")] public IReadOnlyList<EnsembleMemberCard>? Members { get; init; }
+
+    /// <summary>The linear heads whose feature maps Grad-CAM combines: the members', or the one head.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<LinearHeadCard> Heads => Members?.Select(m => m.Head).ToList() ?? (Head is null ? [] : [Head]);
     [JsonPropertyName("input")] public string InputName { get; init; } = "image";
     [JsonPropertyName("outputs")] public GraphOutputsCard Outputs { get; init; } = new();
 
@@ -75,9 +84,21 @@ public sealed record GraphOutputsCard
     [JsonPropertyName("logit")] public string Logit { get; init; } = "logit";
     [JsonPropertyName("feature_map")] public string FeatureMap { get; init; } = "feature_map";
     [JsonPropertyName("embedding")] public string Embedding { get; init; } = "embedding";
+    /// <summary>[N, members] for an ensemble (absent otherwise).</summary>
+    [JsonPropertyName("member_logits")] public string? MemberLogits { get; init; }
 }
 
 /// <summary>logit = Weights . embedding + Bias (the pneumonia logit).</summary>
+/// <summary>One ensemble member: its head, and how it was trained (seed, run, validation AUC).</summary>
+public sealed record EnsembleMemberCard
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("head")] public required LinearHeadCard Head { get; init; }
+    [JsonPropertyName("seed")] public int? Seed { get; init; }
+    [JsonPropertyName("val_auc")] public double? ValAuc { get; init; }
+    [JsonPropertyName("command")] public string? Command { get; init; }
+}
+
 public sealed record LinearHeadCard
 {
     [JsonPropertyName("weights")] public required float[] Weights { get; init; }
@@ -122,6 +143,37 @@ public sealed record OutOfDistributionCard
     [JsonPropertyName("calibration_cases")] public required int CalibrationCases { get; init; }
     [JsonPropertyName("training_cases")] public required int TrainingCases { get; init; }
     [JsonPropertyName("shrinkage")] public required double Shrinkage { get; init; }
+}
+
+/// <summary>
+/// The shift gates' thresholds, each fitted on held-out in-distribution films that are NOT used to certify the routing
+/// thresholds (so the certificate counts only films that pass them), with the false-rejection rate it costs there.
+/// </summary>
+public sealed record ShiftGatesCard
+{
+    [JsonPropertyName("fitted_on")] public required string FittedOn { get; init; }
+    [JsonPropertyName("fit_cases")] public required int FitCases { get; init; }
+    [JsonPropertyName("feature_shift")] public FeatureShiftGateCard? FeatureShift { get; init; }
+    [JsonPropertyName("ensemble_spread")] public GateThresholdCard? EnsembleSpread { get; init; }
+    /// <summary>Share of the clean calibration films that the OOD and shift gates send to review (coverage they cost).</summary>
+    [JsonPropertyName("calibration_rejected_fraction")] public double CalibrationRejectedFraction { get; init; }
+}
+
+public record GateThresholdCard
+{
+    [JsonPropertyName("threshold")] public required double Threshold { get; init; }
+    /// <summary>The conformal false-rejection rate the threshold was fitted for (1 - percentile).</summary>
+    [JsonPropertyName("target_false_rejection")] public required double TargetFalseRejection { get; init; }
+    /// <summary>Measured on the fit films themselves.</summary>
+    [JsonPropertyName("measured_false_rejection")] public required double MeasuredFalseRejection { get; init; }
+}
+
+public sealed record FeatureShiftGateCard : GateThresholdCard
+{
+    [JsonPropertyName("method")] public string Method { get; init; } = "max over depths (pooled stage 1, 2, 3, embedding) of the class-conditional Mahalanobis distance (Ledoit-Wolf shared covariance, fitted on training films) divided by its training median";
+    [JsonPropertyName("file")] public string File { get; init; } = "feature_shift.bin";
+    [JsonPropertyName("file_sha256")] public required string FileSha256 { get; init; }
+    [JsonPropertyName("dimensions")] public required IReadOnlyList<int> Dimensions { get; init; }
 }
 
 public sealed record TrainingCard

@@ -55,6 +55,14 @@ internal static partial class ModelCardValidator
 
     private static void ValidateOnnxFile(GraphCard graph)
     {
+        if (graph.Members is { } members)
+        {
+            if (members.Count < 2)
+                throw Invalid($"graph.members lists {members.Count} member; an ensemble has at least two (a single network uses graph.head)");
+            for (var m = 0; m < members.Count; m++)
+                if (members[m].Head.Weights is not { Length: ModelOutputs.EmbeddingSize } w || w.Any(v => !float.IsFinite(v)))
+                    throw Invalid($"graph.members[{m}].head.weights must be {ModelOutputs.EmbeddingSize} finite numbers");
+        }
         if (string.IsNullOrWhiteSpace(graph.File))
             throw Invalid($"graph.file is missing (required for kind {GraphCard.Onnx})");
         // The graph must lie in the bundle directory itself: a card must not reach elsewhere on the disk.

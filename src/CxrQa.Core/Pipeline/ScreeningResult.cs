@@ -29,7 +29,11 @@ public sealed record ScreeningResult(
     ModelIdentity Model,
     double OodScore,
     CamResult Heatmap,
-    QualityMeasurements Quality);
+    QualityMeasurements Quality)
+{
+    /// <summary>What the shift gates measured (feature-shift score, ensemble spread); NaN where the bundle has no such gate.</summary>
+    public Trust.ShiftSignals Signals { get; init; } = Trust.ShiftSignals.None;
+}
 
 public sealed record ModelIdentity(
     [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,

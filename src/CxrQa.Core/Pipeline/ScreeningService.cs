@@ -21,7 +21,7 @@ public sealed class ScreeningService
     private readonly ModelBundle _model;
     private readonly BundleTrust _trust;
     private readonly QualityGate _quality;
-    private readonly float[] _headWeights;
+    private readonly IReadOnlyList<float[]> _headWeights;
     private readonly ScreeningOptions _options;
     private readonly int _inputLength;
     private readonly DecodeOptions _decodeOptions;
@@ -37,8 +37,9 @@ public sealed class ScreeningService
         _decodeOptions = DecodeOptionsFor(options, size);
         _trust = BundleTrust.Load(model, options.Routing);
         _quality = new QualityGate(options.Quality);
-        _headWeights = model.Card.Graph.Head?.Weights
-            ?? throw new CxrQaException(ErrorCodes.ModelInvalid, "graph.head is missing: Grad-CAM needs the linear head's weights");
+        _headWeights = ModelCam.Heads(model);
+        if (_headWeights.Count != model.Members)
+            throw new CxrQaException(ErrorCodes.ModelInvalid, "graph.head (or graph.members) is missing: Grad-CAM needs every member's linear head");
         Model = new ModelIdentity(model.Card.Name, model.Card.Version);
     }
 
@@ -138,12 +139,15 @@ public sealed class ScreeningService
         var reasons = new List<string>(film.Quality.Reasons);
         if (_trust.IsOutOfDistribution(outputs.Embedding(k), out var oodScore))
             reasons.Add(ReasonCodes.OutOfDistribution);
+        var signals = _trust.Gates.Measure(outputs, k);
+        reasons.AddRange(_trust.Gates.Reasons(signals));
         var policy = _trust.Policy.Route(p);
         reasons.AddRange(policy.Reasons);
         var decision = reasons.Count == 0
             ? new RoutingDecision(CaseStatus.Automated, [])
             : new RoutingDecision(CaseStatus.PendingReview, reasons.Distinct().ToList());
-        var cam = GradCam.Compute(outputs.FeatureMap(k), _headWeights, pneumonia ? TargetClass.Pneumonia : TargetClass.Normal);
+        var target = pneumonia ? TargetClass.Pneumonia : TargetClass.Normal;
+        var cam = ModelCam.For(outputs, k, _headWeights, target);
         return new ScreeningResult(
             CaseId: Guid.CreateVersion7().ToString("N"),
             Prediction: pneumonia ? "Pneumonia" : "Normal",
@@ -156,7 +160,10 @@ public sealed class ScreeningService
             Model: Model,
             OodScore: oodScore,
             Heatmap: cam,
-            Quality: film.Quality.Measurements);
+            Quality: film.Quality.Measurements)
+        {
+            Signals = signals,
+        };
     }
 
     private static PreprocessingOptions PreprocessingFromCard(PreprocessingCard card) => new()

@@ -18,10 +18,18 @@ public static class ReasonCodes
     /// <summary>The film's embedding lies far from every class seen in training (Mahalanobis score above threshold).</summary>
     public const string OutOfDistribution = "out_of_distribution";
 
+    /// <summary>The backbone's features at several depths (texture and exposure early, anatomy and framing late) lie far
+    /// from the training films' (<c>FeatureShiftDetector</c> score above its threshold).</summary>
+    public const string FeatureShift = "feature_shift";
+
+    /// <summary>The ensemble's independently trained members disagree on this film more than on held-out training-like
+    /// films.</summary>
+    public const string EnsembleDisagreement = "ensemble_disagreement";
+
     /// <summary>Every code above, for validation and documentation.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         LowConfidence, TooSmall, BlankOrSaturated, LowContrast, ColourImage, NotChestModality, LateralView,
-        PossiblyInverted, OutOfDistribution,
+        PossiblyInverted, OutOfDistribution, FeatureShift, EnsembleDisagreement,
     ];
 }

@@ -24,11 +24,11 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
         var card = bundle.Card;
         var calibrationPaths = CalibrationPaths(card);
         var dataset = await LabelledFolderDataset.Scan(dataDirectory, cancellationToken);
-        var calibration = dataset.Images.Where(i => calibrationPaths.Contains(i.RelativePath)).ToList();
-        var training = dataset.Images.Where(i => !calibrationPaths.Contains(i.RelativePath)).ToList();
-        if (calibration.Count < calibrationPaths.Count)
+        var found = dataset.Images.Count(i => calibrationPaths.Contains(i.RelativePath));
+        if (found < calibrationPaths.Count)
             throw new CxrQaException(ErrorCodes.FileNotFound,
-                $"{calibrationPaths.Count - calibration.Count} of the bundle's {calibrationPaths.Count} calibration films are not in '{dataDirectory}'");
+                $"{calibrationPaths.Count - found} of the bundle's {calibrationPaths.Count} calibration films are not in '{dataDirectory}'");
+        var split = TrustSplit.For(dataset.Images, calibrationPaths, card.Training!.Config!);
 
         var preprocessor = new FilmPreprocessor(new PreprocessingOptions
         {
@@ -36,27 +36,34 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
             ClaheClipLimit = card.Preprocessing.ClaheClipLimit, ClaheTiles = card.Preprocessing.ClaheTiles,
         });
         var scorer = new EnhancedFilmScorer(decoder, preprocessor, bundle);
-        var trainEnhanced = await scorer.EnhanceAsync(training, p => progress?.Report(new CalibrationProgress("preparing training films", p, training.Count)), cancellationToken);
-        var trainScores = scorer.Score(trainEnhanced.Films, p => progress?.Report(new CalibrationProgress("embedding training films", p, trainEnhanced.Films.Count)), cancellationToken);
-        var calEnhanced = await scorer.EnhanceAsync(calibration, p => progress?.Report(new CalibrationProgress("preparing calibration films", p, calibration.Count)), cancellationToken);
-        var calScores = scorer.Score(calEnhanced.Films, p => progress?.Report(new CalibrationProgress("scoring calibration films", p, calEnhanced.Films.Count)), cancellationToken);
+        async Task<(EnhancedFilms Films, FilmScores Scores)> ScoreAsync(IReadOnlyList<LabelledImage> images, string what)
+        {
+            var enhanced = await scorer.EnhanceAsync(images, p => progress?.Report(new CalibrationProgress($"preparing {what}", p, images.Count)), cancellationToken);
+            var scores = scorer.Score(enhanced.Films, p => progress?.Report(new CalibrationProgress($"scoring {what}", p, enhanced.Films.Count)), cancellationToken);
+            return (enhanced, scores);
+        }
+        var train = await ScoreAsync(split.Training, "training films");
+        var gateFit = await ScoreAsync(split.GateFit, "gate-fit films");
+        var cal = await ScoreAsync(split.Calibration, "calibration films");
 
         var size = preprocessor.Options.InputSize;
-        var shifted = new List<(string, double[])>();
+        var shifted = new List<(string, FilmScores)>();
         foreach (var shift in shifts)
         {
-            var films = calEnhanced.Films.Select((f, i) => shift.Apply(f, size, i)).ToList();
+            var films = cal.Films.Films.Select((f, i) => shift.Apply(f, size, i)).ToList();
             shifted.Add((shift.Name, scorer.Score(films,
-                p => progress?.Report(new CalibrationProgress($"scoring calibration films, shift '{shift.Name}'", p, films.Count)), cancellationToken).Logits));
+                p => progress?.Report(new CalibrationProgress($"scoring calibration films, shift '{shift.Name}'", p, films.Count)), cancellationToken)));
         }
 
+        var kept = cal.Films.Kept;
         var trust = TrustLayerFitter.Fit(new TrustLayerInputs(
-            trainScores.Embeddings, trainEnhanced.Kept.Select(i => i.Label).ToArray(),
-            calScores.Embeddings, calScores.Logits, calEnhanced.Kept.Select(i => i.Label).ToArray())
+            train.Scores, train.Films.Kept.Select(i => i.Label).ToArray(),
+            gateFit.Scores, split.GateFitDescription,
+            cal.Scores, kept.Select(i => i.Label).ToArray(), kept.Select(i => i.PatientId).ToArray(), kept.Select(i => i.RelativePath).ToArray())
         {
-            ShiftedCalibrationLogits = shifted,
+            Shifted = shifted,
         }, options);
-        return TrustLayerFitter.WriteInto(bundle.Directory, card, trust, trainEnhanced.Films.Count);
+        return TrustLayerFitter.WriteInto(bundle.Directory, card, trust, train.Films.Films.Count);
     }
 
     private static HashSet<string> CalibrationPaths(ModelCard card)

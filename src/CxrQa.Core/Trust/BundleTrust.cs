@@ -18,6 +18,10 @@ public sealed record RoutingOverrides
 /// <summary>The trust components a bundle carries: the routing policy and, if present, the OOD gate.</summary>
 public sealed record BundleTrust(IRoutingPolicy Policy, RiskControlCard? RiskControl, MahalanobisDetector? OodDetector, double? OodThreshold)
 {
+    /// <summary>The per-film shift gates (feature shift, ensemble disagreement); <see cref="ShiftGates.None"/> when the
+    /// bundle's card has none.</summary>
+    public ShiftGates Gates { get; init; } = ShiftGates.None;
+
     public bool IsOutOfDistribution(ReadOnlySpan<float> embedding, out double score)
     {
         score = OodDetector?.Score(embedding) ?? double.NaN;
@@ -29,12 +33,29 @@ public sealed record BundleTrust(IRoutingPolicy Policy, RiskControlCard? RiskCon
         var card = bundle.Card;
         overrides ??= new RoutingOverrides();
         var (policy, risk) = LoadPolicy(bundle, overrides);
+        var gates = LoadGates(bundle);
         if (card.OutOfDistribution is not { } ood)
-            return new BundleTrust(policy, risk, null, null);
+            return new BundleTrust(policy, risk, null, null) { Gates = gates };
         var path = BundleFile(bundle, ood.File);
         if (!Sha256Hex.AreEqual(Sha256Hex.OfFile(path), ood.FileSha256))
             throw new CxrQaException(ErrorCodes.ModelInvalid, $"{ood.File} does not match the sha256 in model.json");
-        return new BundleTrust(policy, risk, OodDetectorFile.Load(path), ood.Threshold);
+        return new BundleTrust(policy, risk, OodDetectorFile.Load(path), ood.Threshold) { Gates = gates };
+    }
+
+    private static ShiftGates LoadGates(ModelBundle bundle)
+    {
+        if (bundle.Card.ShiftGates is not { } card) return ShiftGates.None;
+        FeatureShiftDetector? detector = null;
+        if (card.FeatureShift is { } fs)
+        {
+            var path = BundleFile(bundle, fs.File);
+            if (!Sha256Hex.AreEqual(Sha256Hex.OfFile(path), fs.FileSha256))
+                throw new CxrQaException(ErrorCodes.ModelInvalid, $"{fs.File} does not match the sha256 in model.json");
+            detector = FeatureShiftDetector.Load(path);
+            if (!bundle.HasDepthFeatures && detector.Depths.Count > 1)
+                throw new CxrQaException(ErrorCodes.ModelInvalid, "the feature-shift gate needs the backbone's stage outputs, which this graph lacks");
+        }
+        return new ShiftGates(detector, card.FeatureShift?.Threshold, card.EnsembleSpread?.Threshold);
     }
 
     private static (IRoutingPolicy, RiskControlCard?) LoadPolicy(ModelBundle bundle, RoutingOverrides overrides)
@@ -52,7 +73,7 @@ public sealed record BundleTrust(IRoutingPolicy Policy, RiskControlCard? RiskCon
                 throw new CxrQaException(ErrorCodes.ModelInvalid, "the bundle has no calibration scores to recompute thresholds from");
             var scores = CalibrationScores.Load(BundleFile(bundle, calibration.ScoresFile));
             var probabilities = scores.Logits.Select(z => TemperatureScaling.Probability(z, card.Temperature)).ToArray();
-            risk = ClassConditionalRiskControl.Fit(probabilities, scores.Labels, options);
+            risk = ClassConditionalRiskControl.Fit(probabilities, scores.Labels, options, scores.Units());
         }
         return (RiskControlledPolicy.FromCard(risk), risk);
     }

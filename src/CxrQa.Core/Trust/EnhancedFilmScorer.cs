@@ -8,8 +8,21 @@ namespace CxrQa.Core.Trust;
 /// <summary>Enhanced (network-size, CLAHE) films of a labelled set, and which images they came from.</summary>
 public sealed record EnhancedFilms(IReadOnlyList<byte[]> Films, IReadOnlyList<LabelledImage> Kept);
 
-/// <summary>The bundle's logits and embeddings for a list of films.</summary>
-public sealed record FilmScores(double[] Logits, float[] Embeddings);
+/// <summary>The bundle's logits and embeddings for a list of films, and what the shift gates read: the earlier stages'
+/// pooled features (empty when the graph has none) and the ensemble members' spread (0 for a single network).</summary>
+public sealed record FilmScores(double[] Logits, float[] Embeddings)
+{
+    public IReadOnlyList<float[]> Depth { get; init; } = [];
+    public double[] Spreads { get; init; } = new double[Logits.Length];
+
+    public int Count => Logits.Length;
+
+    /// <summary>Every depth the feature-shift gate reads: the earlier stages, then the final embedding.</summary>
+    public IReadOnlyList<float[]> FeatureDepths => [.. Depth, Embeddings];
+
+    public static IReadOnlyList<int> FeatureDimensions(bool withDepth) =>
+        withDepth ? [.. DepthFeatureOutputs.Outputs.Select(o => o.Channels), ModelOutputs.EmbeddingSize] : [ModelOutputs.EmbeddingSize];
+}
 
 /// <summary>Runs labelled films through the serving preprocessing and a bundle's graph, in batches.</summary>
 public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor preprocessor, ModelBundle bundle)
@@ -47,7 +60,11 @@ public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor pre
         var inputLength = 3 * size * size;
         var batchSize = bundle.Options.MaxBatch;
         var logits = new double[films.Count];
+        var spreads = new double[films.Count];
         var embeddings = new float[films.Count * ModelOutputs.EmbeddingSize];
+        var depth = bundle.HasDepthFeatures
+            ? DepthFeatureOutputs.Outputs.Select(o => new float[films.Count * o.Channels]).ToArray()
+            : [];
         var input = new float[batchSize * inputLength];
         for (var start = 0; start < films.Count; start += batchSize)
         {
@@ -57,11 +74,19 @@ public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor pre
                 preprocessor.WriteModelInput(new GrayImage(size, size, films[start + k]), input.AsSpan(k * inputLength, inputLength));
             var outputs = bundle.Run(input.AsSpan(0, count * inputLength), count);
             for (var k = 0; k < count; k++)
+            {
                 logits[start + k] = outputs.Logits[k];
+                spreads[start + k] = EnsembleSpread.Of(outputs.MembersOf(k));
+            }
+            for (var d = 0; d < depth.Length; d++)
+            {
+                var channels = DepthFeatureOutputs.Outputs[d].Channels;
+                outputs.DepthFeatures[d].AsSpan(0, count * channels).CopyTo(depth[d].AsSpan(start * channels));
+            }
             outputs.Embeddings.AsSpan(0, count * ModelOutputs.EmbeddingSize).CopyTo(embeddings.AsSpan(start * ModelOutputs.EmbeddingSize));
             if ((start / batchSize) % Math.Max(1, ReportEvery / batchSize) == 0 || start + count == films.Count)
                 progress?.Invoke(start + count);
         }
-        return new FilmScores(logits, embeddings);
+        return new FilmScores(logits, embeddings) { Depth = depth, Spreads = spreads };
     }
 }

@@ -6,16 +6,28 @@ using CxrQa.Core.Routing;
 
 namespace CxrQa.Core.Trust;
 
-/// <summary>Embeddings and logits the trust layer is fitted on. Calibration films come from patients never trained on.</summary>
+/// <summary>
+/// What the trust layer is fitted on, from three disjoint groups of patients:
+/// <list type="bullet">
+/// <item><b>training</b> films (the densities of the OOD and feature-shift gates);</item>
+/// <item><b>gate-fit</b> films: held-out, in-distribution, never used to certify (each gate's threshold and its
+/// false-rejection rate);</item>
+/// <item><b>calibration</b> films: temperature, and the certified routing thresholds, counted only over the films
+/// that pass every gate, one film per patient.</item>
+/// </list>
+/// </summary>
 public sealed record TrustLayerInputs(
-    float[] TrainEmbeddings,
+    FilmScores Train,
     int[] TrainLabels,
-    float[] CalibrationEmbeddings,
-    double[] CalibrationLogits,
-    int[] CalibrationLabels)
+    FilmScores GateFit,
+    string GateFitDescription,
+    FilmScores Calibration,
+    int[] CalibrationLabels,
+    string[] CalibrationPatients,
+    string[] CalibrationKeys)
 {
-    /// <summary>Logits of the same calibration films under simulated shifts (empty: certify on clean films only).</summary>
-    public IReadOnlyList<(string Scenario, double[] Logits)> ShiftedCalibrationLogits { get; init; } = [];
+    /// <summary>The calibration films under simulated shifts (empty: certify on clean films only).</summary>
+    public IReadOnlyList<(string Scenario, FilmScores Scores)> Shifted { get; init; } = [];
 }
 
 /// <summary>A fitted trust layer, ready to be written into a bundle.</summary>
@@ -24,12 +36,14 @@ public sealed record TrustLayer(
     RiskControlCard RiskControl,
     MahalanobisDetector OodDetector,
     OodThreshold OodThreshold,
+    FeatureShiftDetector? FeatureShift,
+    ShiftGatesCard GatesCard,
     CalibrationScores Scores);
 
 /// <summary>
 /// Fits everything that decides whether an answer may be automated: the temperature (NLL on the calibration split),
-/// per-class risk-controlled thresholds on the calibrated probabilities, and the Mahalanobis OOD gate (fitted on
-/// the training films' embeddings, thresholded on the calibration films').
+/// the OOD and shift gates (densities on training films, thresholds on the gate-fit films), and per-class
+/// risk-controlled thresholds certified on the calibration films that pass the gates.
 /// </summary>
 public static class TrustLayerFitter
 {
@@ -37,7 +51,8 @@ public static class TrustLayerFitter
 
     public static TrustLayer Fit(TrustLayerInputs inputs, TrustLayerOptions options)
     {
-        var logits = inputs.CalibrationLogits;
+        var cal = inputs.Calibration;
+        var logits = cal.Logits;
         var labels = inputs.CalibrationLabels;
         var temperature = TemperatureFitter.Fit(logits, labels);
         var before = logits.Select(z => TemperatureScaling.Probability(z, 1.0)).ToArray();
@@ -51,23 +66,82 @@ public static class TrustLayerFitter
             NllBefore = BinaryNll.Mean(logits, labels, 1.0),
             NllAfter = BinaryNll.Mean(logits, labels, temperature),
         };
-        var risk = inputs.ShiftedCalibrationLogits.Count == 0
-            ? ClassConditionalRiskControl.Fit(after, labels, options.Risk)
+
+        // Gates: densities on training films, thresholds on gate-fit films (never the certification films).
+        var detector = MahalanobisDetector.Fit(inputs.Train.Embeddings, Dimension, inputs.TrainLabels);
+        var oodThreshold = OodThreshold.FromScores(OodScores(detector, inputs.GateFit), options.OodPercentile);
+        var withDepth = inputs.Train.Depth.Count > 0;
+        var featureShift = options.FeatureShiftPercentile is not null && withDepth
+            ? FeatureShiftDetector.Fit(inputs.Train.FeatureDepths, FilmScores.FeatureDimensions(withDepth), inputs.TrainLabels)
+            : null;
+        var featureThreshold = featureShift is null ? null
+            : OodThreshold.FromScores(FeatureShiftScores(featureShift, inputs.GateFit), options.FeatureShiftPercentile!.Value);
+        var ensemble = inputs.GateFit.Spreads.Any(s => s > 0);
+        var spreadThreshold = ensemble && options.SpreadPercentile is { } sp ? OodThreshold.FromScores(inputs.GateFit.Spreads, sp) : null;
+        var gates = new ShiftGates(featureShift, featureThreshold?.Value, spreadThreshold?.Value);
+
+        bool[] Eligible(FilmScores s)
+        {
+            var ood = OodScores(detector, s);
+            var shift = featureShift is null ? null : FeatureShiftScores(featureShift, s);
+            return Enumerable.Range(0, s.Count).Select(i => !oodThreshold.IsOutOfDistribution(ood[i])
+                && gates.Reasons(shift?[i] ?? double.NaN, ensemble ? s.Spreads[i] : double.NaN).Count == 0).ToArray();
+        }
+
+        var cleanEligible = Eligible(cal);
+        var units = new CertificationUnits(inputs.CalibrationPatients, cleanEligible, inputs.CalibrationKeys);
+        var risk = inputs.Shifted.Count == 0
+            ? ClassConditionalRiskControl.Fit(after, labels, options.Risk, units)
             : ShiftRobustRiskControl.Fit(after, labels,
-                inputs.ShiftedCalibrationLogits.Select(s => new ShiftedScores(s.Scenario,
-                    s.Logits.Select(z => TemperatureScaling.Probability(z, temperature)).ToArray())).ToList(),
-                options.Risk);
+                inputs.Shifted.Select(s => new ShiftedScores(s.Scenario,
+                    s.Scores.Logits.Select(z => TemperatureScaling.Probability(z, temperature)).ToArray(), Eligible(s.Scores))).ToList(),
+                options.Risk, units);
 
-        var detector = MahalanobisDetector.Fit(inputs.TrainEmbeddings, Dimension, inputs.TrainLabels);
-        var oodScores = new double[labels.Length];
-        for (var i = 0; i < oodScores.Length; i++)
-            oodScores[i] = detector.Score(inputs.CalibrationEmbeddings.AsSpan(i * Dimension, Dimension));
-        var oodThreshold = OodThreshold.FromScores(oodScores, options.OodPercentile);
-
-        return new TrustLayer(calibration, risk, detector, oodThreshold, new CalibrationScores(logits, labels, oodScores));
+        var gatesCard = new ShiftGatesCard
+        {
+            FittedOn = inputs.GateFitDescription,
+            FitCases = inputs.GateFit.Count,
+            FeatureShift = featureShift is null ? null : new FeatureShiftGateCard
+            {
+                Threshold = featureThreshold!.Value,
+                TargetFalseRejection = 1 - featureThreshold.Percentile / 100,
+                MeasuredFalseRejection = Rate(FeatureShiftScores(featureShift, inputs.GateFit), featureThreshold.Value),
+                FileSha256 = "",
+                Dimensions = featureShift.Dimensions,
+            },
+            EnsembleSpread = spreadThreshold is null ? null : new GateThresholdCard
+            {
+                Threshold = spreadThreshold.Value,
+                TargetFalseRejection = 1 - spreadThreshold.Percentile / 100,
+                MeasuredFalseRejection = Rate(inputs.GateFit.Spreads, spreadThreshold.Value),
+            },
+            CalibrationRejectedFraction = cleanEligible.Count(e => !e) / (double)Math.Max(1, cleanEligible.Length),
+        };
+        var scores = new CalibrationScores(logits, labels, OodScores(detector, cal))
+        {
+            FeatureShiftScores = featureShift is null ? null : FeatureShiftScores(featureShift, cal),
+            EnsembleSpreads = ensemble ? cal.Spreads : null,
+            Eligible = cleanEligible,
+            Patients = inputs.CalibrationPatients,
+            Keys = inputs.CalibrationKeys,
+        };
+        return new TrustLayer(calibration, risk, detector, oodThreshold, featureShift, gatesCard, scores);
     }
 
-    /// <summary>Writes ood.bin and calibration.json into the bundle folder and returns the card that describes them.</summary>
+    private static double[] OodScores(MahalanobisDetector detector, FilmScores s) =>
+        Enumerable.Range(0, s.Count).Select(i => detector.Score(s.Embeddings.AsSpan(i * Dimension, Dimension))).ToArray();
+
+    private static double[] FeatureShiftScores(FeatureShiftDetector detector, FilmScores s)
+    {
+        var depths = s.FeatureDepths;
+        return Enumerable.Range(0, s.Count).Select(i => detector.Score(depths, i)).ToArray();
+    }
+
+    private static double Rate(IReadOnlyList<double> scores, double threshold) =>
+        scores.Count == 0 ? 0 : scores.Count(s => !(s <= threshold)) / (double)scores.Count;
+
+    /// <summary>Writes ood.bin, feature_shift.bin and calibration.json into the bundle folder and returns the card that
+    /// describes them.</summary>
     public static ModelCard WriteInto(string bundleDirectory, ModelCard card, TrustLayer trust, int trainingCases)
     {
         Directory.CreateDirectory(bundleDirectory);
@@ -82,6 +156,13 @@ public static class TrustLayerFitter
         };
         var oodPath = Path.Combine(bundleDirectory, oodCard.File);
         OodDetectorFile.Save(trust.OodDetector, oodPath);
+        var gates = trust.GatesCard;
+        if (trust.FeatureShift is { } featureShift)
+        {
+            var path = Path.Combine(bundleDirectory, gates.FeatureShift!.File);
+            featureShift.Save(path);
+            gates = gates with { FeatureShift = gates.FeatureShift with { FileSha256 = Sha256Hex.OfFile(path) } };
+        }
         File.WriteAllBytes(Path.Combine(bundleDirectory, trust.Calibration.ScoresFile), trust.Scores.ToJsonBytes());
         var r = trust.RiskControl;
         return card with
@@ -89,6 +170,7 @@ public static class TrustLayerFitter
             Temperature = trust.Calibration.Temperature,
             Calibration = trust.Calibration,
             OutOfDistribution = oodCard with { FileSha256 = Sha256Hex.OfFile(oodPath), TrainingCases = trainingCases },
+            ShiftGates = gates,
             DecisionPolicy = new DecisionPolicyCard
             {
                 Mode = DecisionPolicyCard.RiskControlled,

@@ -71,7 +71,7 @@ public sealed partial class CaseService(
             FilmFile = filmFile,
             ContentType = contentType,
             HeatmapFile = CaseFiles.HeatmapFileName,
-            MetadataJson = JsonSerializer.Serialize(QualityOf(result.Metadata), ServerJson.Options),
+            MetadataJson = JsonSerializer.Serialize(QualityOf(result), ServerJson.Options),
             SubmittedBy = actor,
         };
         // The overlay PNG is not made here: HeatmapOverlays draws it from the film and the stored grid on its first request.
@@ -95,10 +95,19 @@ public sealed partial class CaseService(
     }
 
     /// <summary>The measurements a client sees under "quality": sizes, format and the DICOM header facts (no PHI).</summary>
-    private static StoredQuality QualityOf(FilmMetadata m) => new(
-        m.Format, m.OriginalWidth, m.OriginalHeight, m.BitsStored, m.Channels, Math.Round(m.Colourfulness, 4), m.Dicom);
+    private static StoredQuality QualityOf(ScreeningResult r)
+    {
+        var m = r.Metadata;
+        return new(m.Format, m.OriginalWidth, m.OriginalHeight, m.BitsStored, m.Channels, Math.Round(m.Colourfulness, 4), m.Dicom,
+            Finite(r.Signals.FeatureShift), Finite(r.Signals.EnsembleSpread), r.Signals.Members);
+    }
 
-    private sealed record StoredQuality(ImageFormat Format, int Width, int Height, int BitsStored, int Channels, double Colourfulness, DicomFacts? Dicom);
+    private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 4) : null;
+
+    /// <summary>Stored with the case and shown as its <c>quality</c>: what the decoder learned and what the shift gates
+    /// measured (<c>feature_shift</c>, <c>ensemble_spread</c> = standard deviation of the members' logits).</summary>
+    private sealed record StoredQuality(ImageFormat Format, int Width, int Height, int BitsStored, int Channels, double Colourfulness, DicomFacts? Dicom,
+        double? FeatureShift, double? EnsembleSpread, int EnsembleMembers);
 
     public static (string FileName, string ContentType) StoredFilm(ImageFormat format) => format switch
     {

@@ -68,6 +68,8 @@ public static class ReviewMessages
     {
         ReasonCodes.LowConfidence => "Low confidence prediction",
         ReasonCodes.OutOfDistribution => "Film looks unlike the training films (out of distribution)",
+        ReasonCodes.FeatureShift => "Film differs from the training films in exposure, texture, framing or anatomy",
+        ReasonCodes.EnsembleDisagreement => "The model's independently trained members disagree on this film",
         ReasonCodes.TooSmall => "Film is too small to read",
         ReasonCodes.BlankOrSaturated => "Film is blank or saturated",
         ReasonCodes.LowContrast => "Film has too little contrast",

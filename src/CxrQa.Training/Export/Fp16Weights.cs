@@ -23,7 +23,8 @@ public static class Fp16Weights
         var casts = new List<NodeProto>();
         foreach (var initializer in graph.Initializer)
         {
-            if (initializer.DataType != (int)TensorProto.Types.DataType.Float || initializer.Name == ServingGraphNames.MeanImage)
+            // EndsWith: an ensemble graph prefixes initializer names with its member ("m0/...").
+            if (initializer.DataType != (int)TensorProto.Types.DataType.Float || initializer.Name.EndsWith(ServingGraphNames.MeanImage, StringComparison.Ordinal))
                 continue;
             var values = TensorProtoFloats.Read(initializer);
             if (values.Length < MinimumElements) continue;
