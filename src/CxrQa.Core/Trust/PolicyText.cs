@@ -15,19 +15,20 @@ public static class PolicyText
     public static string Describe(RiskControlCard r)
     {
         var c = CultureInfo.InvariantCulture;
-        var perUnit = r.Units == UnitNames.Patients ? "held-out patients (one film each)" : "held-out films";
+        var patients = r.Units == UnitNames.Patients;
+        var held = patients ? "held-out patients" : "held-out films";
         string Class(string name, ClassRiskCard k) => k.Threshold is { } t
             ? string.Format(c, "\"{0}\" is answered automatically only when the calibrated probability of {0} is at least {1:0.000}, " +
-                               "chosen so that at most {2:0.0#}% of automated \"{0}\" answers are wrong{3} ({4} {5} at or above it, {6} wrong).",
-                name, t, 100 * k.Alpha, Margin(k), k.N, perUnit, k.Errors)
+                               "certified so that at most {2:0.0#}% of automated \"{0}\" answers are wrong{3} (evidence: {4} {5} at or above it{6}, {7} wrong).",
+                name, t, 100 * k.Alpha, Margin(k), k.N, held, patients ? ", one film each" : "", k.Errors)
             : string.Format(c, "\"{0}\" is never answered automatically: the {1} could not support an error rate of {2:0.0#}%.",
-                name, perUnit, 100 * k.Alpha);
+                name, held, 100 * k.Alpha);
         var confidence = r.Normal.Threshold is null && r.Pneumonia.Threshold is null
             ? ""
             : string.Format(c, r.DeltaPerClass < r.Delta
                     ? "With probability at least {0:0.#}% over the draw of the calibration {1}, both promises hold together."
                     : "With probability at least {0:0.#}% over the draw of the calibration {1}, each promise holds (each class separately).",
-                100 * (1 - r.Delta), r.Units == UnitNames.Patients ? "patients" : "films");
+                100 * (1 - r.Delta), patients ? "patients" : "films");
         var shifts = r.ShiftScenarios is { Count: > 1 } s
             ? string.Format(c, "The thresholds also had to hold on the same films under {0} simulated acquisition shifts ({1}).",
                 s.Count - 1, string.Join(", ", s.Skip(1).Select(x => x.Name)))

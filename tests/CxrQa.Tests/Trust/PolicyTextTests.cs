@@ -22,17 +22,18 @@ public sealed class PolicyTextTests
     {
         var text = PolicyText.Describe(Card(joint: false));
         Assert.Contains("at most 2.0% of automated \"Pneumonia\" answers are wrong", text);
-        Assert.Contains("500 held-out patients (one film each) at or above it, 0 wrong", text);
+        Assert.Contains("evidence: 500 held-out patients at or above it, one film each, 0 wrong", text);
         Assert.Contains("With probability at least 95% over the draw of the calibration patients, each promise holds", text);
         Assert.DoesNotContain("0.6", text); // the recomputed upper bound (0.60 %) is not quoted
         Assert.Contains("same share of pneumonia", text);
-        Assert.Contains("\"Normal\" is never answered automatically", text);
+        Assert.Contains("\"Normal\" is never answered automatically: the held-out patients could not support an error rate of 1.0%", text);
+        Assert.Contains("at least 0.805, certified so that", text);
     }
 
     [Fact]
     public void A_joint_certificate_says_both_hold_together()
     {
         Assert.Contains("both promises hold together", PolicyText.Describe(Card(joint: true)));
-        Assert.Contains("held-out films at or above it", PolicyText.Describe(Card(joint: true, units: "films")));
+        Assert.Contains("evidence: 500 held-out films at or above it, 0 wrong", PolicyText.Describe(Card(joint: true, units: "films")));
     }
 }
