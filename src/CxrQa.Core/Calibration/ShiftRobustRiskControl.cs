@@ -3,61 +3,85 @@ using CxrQa.Core.Routing;
 namespace CxrQa.Core.Calibration;
 
 /// <summary>Calibrated pneumonia probabilities of the calibration films under one simulated shift.</summary>
-public sealed record ShiftedScores(string Scenario, double[] PneumoniaProbabilities);
+/// <param name="Scenario">The shift's name (for the card).</param>
+/// <param name="PneumoniaProbabilities">One per calibration film, same order as the clean set.</param>
+/// <param name="Eligible">
+/// Which films still pass every gate under this shift (a blurred film may fail the quality gate its clean copy
+/// passed); null: all.
+/// </param>
+public sealed record ShiftedScores(string Scenario, double[] PneumoniaProbabilities, bool[]? Eligible = null);
 
 /// <summary>
-/// Risk control that must hold on the clean calibration films AND on each simulated shift of them. Each of the
-/// 1 + K sets is certified at delta / (1 + K) (Bonferroni), and each class's threshold is the highest of the sets'
-/// thresholds: if any set cannot certify a class, that class is never automated. Answers at or above a higher
-/// threshold were all tested (and passed) by every set's fixed-sequence scan, so each set's promise still holds there.
-/// The cost is coverage, reported per scenario on the card.
+/// Risk control that must hold on the clean calibration films AND on each simulated shift of them: each set is tested
+/// at the full delta (split across classes only when joint), and each class's threshold is the highest of the sets'
+/// thresholds; if any set cannot certify a class, that class is never automated. The cost is coverage, reported per
+/// scenario on the card.
 /// </summary>
+/// <remarks>
+/// Why no Bonferroni split over the sets (intersection-union): the threshold is shared. Call a threshold safe in a
+/// world when every threshold at or above it keeps alpha there (what a fixed-sequence scan certifies); safety then
+/// only gets easier as the threshold rises. Let s0 be the world (set) whose true safe region starts
+/// highest; s0 is fixed by the populations, not by the sample. The shared threshold is unsafe in some world only if it
+/// lies below that start, and since it is at least s0's own threshold, s0's own fixed-sequence scan must then have
+/// passed a threshold that is unsafe in s0: probability at most delta. So one delta covers all sets together (and any
+/// mixture of them), exactly what Bonferroni bought at delta / (1 + K) with far more evidence needed.
+/// </remarks>
 public static class ShiftRobustRiskControl
 {
     public static RiskControlCard Fit(ReadOnlySpan<double> cleanProbabilities, ReadOnlySpan<int> labels,
-        IReadOnlyList<ShiftedScores> shifts, RiskControlOptions options)
+        IReadOnlyList<ShiftedScores> shifts, RiskControlOptions options) =>
+        Fit(cleanProbabilities, labels, shifts, options, units: null);
+
+    /// <param name="units">
+    /// Patients of the calibration films (shared by every set) and the clean set's eligibility; each shifted set uses
+    /// its own <see cref="ShiftedScores.Eligible"/>. Null: every film an independent, eligible answer.
+    /// </param>
+    public static RiskControlCard Fit(ReadOnlySpan<double> cleanProbabilities, ReadOnlySpan<int> labels,
+        IReadOnlyList<ShiftedScores> shifts, RiskControlOptions options, CertificationUnits? units)
     {
-        var perSet = options with { Delta = options.Delta / (1 + shifts.Count) };
-        var clean = ClassConditionalRiskControl.Fit(cleanProbabilities, labels, perSet);
-        var shifted = new List<(string Scenario, RiskControlCard Card)>(shifts.Count);
+        var clean = ClassConditionalRiskControl.FitSet(cleanProbabilities, labels, options, units, units?.Eligible);
+        var shifted = new List<(ShiftedScores Set, RiskControlCard Card)>(shifts.Count);
         foreach (var s in shifts)
-            shifted.Add((s.Scenario, ClassConditionalRiskControl.Fit(s.PneumoniaProbabilities, labels, perSet)));
+            shifted.Add((s, ClassConditionalRiskControl.FitSet(s.PneumoniaProbabilities, labels, options, units, s.Eligible)));
 
         double? Robust(Func<RiskControlCard, ClassRiskCard> cls) =>
             shifted.Aggregate(cls(clean).Threshold, (t, s) => t is null || cls(s.Card).Threshold is not { } u ? null : Math.Max(t.Value, u));
 
-        var normal = Restate(clean.Normal, Robust(c => c.Normal), cleanProbabilities, labels, ScreeningClass.Normal, perSet.Delta);
-        var pneumonia = Restate(clean.Pneumonia, Robust(c => c.Pneumonia), cleanProbabilities, labels, ScreeningClass.Pneumonia, perSet.Delta);
+        var sample = CertificationSample.Indices(labels.Length, units, units?.Eligible);
+        var normalThreshold = Robust(c => c.Normal);
+        var pneumoniaThreshold = Robust(c => c.Pneumonia);
+        var normal = Restate(clean.Normal, normalThreshold, cleanProbabilities, labels, sample, ScreeningClass.Normal, clean.DeltaPerClass);
+        var pneumonia = Restate(clean.Pneumonia, pneumoniaThreshold, cleanProbabilities, labels, sample, ScreeningClass.Pneumonia, clean.DeltaPerClass);
         return clean with
         {
-            Delta = options.Delta,
             Normal = normal,
             Pneumonia = pneumonia,
-            OverallCoverage = labels.Length == 0 ? 0 : (normal.N + pneumonia.N) / (double)labels.Length,
-            ShiftScenarios = shifted.Select(s => new ShiftScenarioCard
-            {
-                Name = s.Scenario,
-                NormalThreshold = s.Card.Normal.Threshold,
-                PneumoniaThreshold = s.Card.Pneumonia.Threshold,
-                Coverage = s.Card.OverallCoverage,
-            }).Prepend(new ShiftScenarioCard
-            {
-                Name = "clean",
-                NormalThreshold = clean.Normal.Threshold,
-                PneumoniaThreshold = clean.Pneumonia.Threshold,
-                Coverage = clean.OverallCoverage,
-            }).ToList(),
+            OverallCoverage = ClassConditionalRiskControl.AutomatedFilmFraction(cleanProbabilities, units?.Eligible, normalThreshold, pneumoniaThreshold),
+            ShiftScenarios = shifted.Select(s => Scenario(s.Set.Scenario, s.Card, s.Set.Eligible))
+                .Prepend(Scenario("clean", clean, units?.Eligible)).ToList(),
         };
     }
 
-    /// <summary>The clean set's evidence at the robust threshold (what a radiologist reads on the card).</summary>
+    private static ShiftScenarioCard Scenario(string name, RiskControlCard card, bool[]? eligible) => new()
+    {
+        Name = name,
+        NormalThreshold = card.Normal.Threshold,
+        PneumoniaThreshold = card.Pneumonia.Threshold,
+        Coverage = card.OverallCoverage,
+        NormalN = card.Normal.N,
+        PneumoniaN = card.Pneumonia.N,
+        UnitsCertified = card.Normal.PredictedCases + card.Pneumonia.PredictedCases,
+        EligibleCases = eligible?.Count(e => e),
+    };
+
+    /// <summary>The clean set's certified evidence at the robust threshold (what a radiologist reads on the card).</summary>
     private static ClassRiskCard Restate(ClassRiskCard clean, double? threshold, ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels,
-        ScreeningClass cls, double delta)
+        int[] sample, ScreeningClass cls, double delta)
     {
         var predicted = 0;
         var n = 0;
         var errors = 0;
-        for (var i = 0; i < labels.Length; i++)
+        foreach (var i in sample)
         {
             var p = BinaryPrediction.FromPneumoniaProbability(probabilities[i]);
             if (p.Class != cls) continue;

@@ -18,9 +18,21 @@ public sealed record RiskControlCard
     [JsonPropertyName("threshold_floor")] public double ThresholdFloor { get; init; } = 0.5;
     [JsonPropertyName("normal")] public required ClassRiskCard Normal { get; init; }
     [JsonPropertyName("pneumonia")] public required ClassRiskCard Pneumonia { get; init; }
-    /// <summary>Calibration cases of either class automated / all calibration cases.</summary>
+    /// <summary>
+    /// Calibration films production would automate (eligible and at or above their class's threshold) / all
+    /// calibration films. Unlike the per-class coverage it counts every film, not only the certified ones.
+    /// </summary>
     [JsonPropertyName("overall_coverage")] public required double OverallCoverage { get; init; }
     [JsonPropertyName("calibration_cases")] public required int CalibrationCases { get; init; }
+    /// <summary>
+    /// What one certified answer is: "patients" (one film per patient, chosen by a hash of names) or "films" (every
+    /// film counted as independent). The per-class n, errors, coverage and predicted cases count these units.
+    /// </summary>
+    [JsonPropertyName("units")] public string Units { get; init; } = "films";
+    /// <summary>With units "patients": how many patients (one eligible film each) the certificate was computed on.</summary>
+    [JsonPropertyName("patients_certified")] public int? PatientsCertified { get; init; }
+    /// <summary>With an eligibility mask: calibration films that pass every gate (only these were certified on).</summary>
+    [JsonPropertyName("eligible_cases")] public int? EligibleCases { get; init; }
     /// <summary>When the thresholds were certified under simulated shifts too: what each set alone would have allowed.</summary>
     [JsonPropertyName("shift_scenarios")] public IReadOnlyList<ShiftScenarioCard>? ShiftScenarios { get; init; }
 
@@ -36,14 +48,14 @@ public sealed record ClassRiskCard
     [JsonPropertyName("certified_alpha")] public required double CertifiedAlpha { get; init; }
     /// <summary>Automate answers of this class with confidence at or above this; null = never automate this class.</summary>
     [JsonPropertyName("threshold")] public double? Threshold { get; init; }
-    /// <summary>Calibration answers of this class at or above the threshold.</summary>
+    /// <summary>Calibration answers (units: see <see cref="RiskControlCard.Units"/>) of this class at or above the threshold.</summary>
     [JsonPropertyName("n")] public required int N { get; init; }
     [JsonPropertyName("errors")] public required int Errors { get; init; }
     /// <summary>Clopper-Pearson upper bound of their error rate at 1 - delta.</summary>
     [JsonPropertyName("upper_bound")] public required double UpperBound { get; init; }
     /// <summary>N / calibration cases predicted as this class.</summary>
     [JsonPropertyName("coverage")] public required double Coverage { get; init; }
-    /// <summary>Calibration cases predicted as this class.</summary>
+    /// <summary>Certified calibration units (eligible films, or one per patient) predicted as this class.</summary>
     [JsonPropertyName("predicted_cases")] public required int PredictedCases { get; init; }
 }
 
@@ -53,5 +65,14 @@ public sealed record ShiftScenarioCard
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("normal_threshold")] public double? NormalThreshold { get; init; }
     [JsonPropertyName("pneumonia_threshold")] public double? PneumoniaThreshold { get; init; }
+    /// <summary>Calibration films of this set production would automate at this set's own thresholds / all films.</summary>
     [JsonPropertyName("coverage")] public required double Coverage { get; init; }
+    /// <summary>Certified units of this set at or above its own Normal threshold.</summary>
+    [JsonPropertyName("normal_n")] public int? NormalN { get; init; }
+    /// <summary>Certified units of this set at or above its own Pneumonia threshold.</summary>
+    [JsonPropertyName("pneumonia_n")] public int? PneumoniaN { get; init; }
+    /// <summary>Units this set was certified on (eligible films under this shift, one per patient when patients are known).</summary>
+    [JsonPropertyName("units_certified")] public int? UnitsCertified { get; init; }
+    /// <summary>Films of this set that pass every gate (null: no mask given).</summary>
+    [JsonPropertyName("eligible_cases")] public int? EligibleCases { get; init; }
 }

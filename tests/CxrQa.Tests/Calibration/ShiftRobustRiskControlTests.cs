@@ -47,17 +47,36 @@ public class ShiftRobustRiskControlTests
     }
 
     [Fact]
-    public void A_copy_of_the_clean_set_costs_only_the_bonferroni_share_of_delta()
+    public void A_copy_of_the_clean_set_costs_nothing_because_each_set_is_tested_at_the_full_delta()
     {
+        // Intersection-union: one shared threshold, every set at delta. A Bonferroni split would have tested both at
+        // delta / 2 and needed more evidence for the same promise.
         var (p, labels) = Calibrated(6000, 2);
         var robust = ShiftRobustRiskControl.Fit(p, labels, [new ShiftedScores("same", p)], Options);
-        var atHalfDelta = ClassConditionalRiskControl.Fit(p, labels, Options with { Delta = Options.Delta / 2 });
-        Assert.NotNull(atHalfDelta.Pneumonia.Threshold);
+        var clean = ClassConditionalRiskControl.Fit(p, labels, Options);
+        Assert.NotNull(clean.Pneumonia.Threshold);
 
-        Assert.Equal(atHalfDelta.Normal.Threshold, robust.Normal.Threshold);
-        Assert.Equal(atHalfDelta.Pneumonia.Threshold, robust.Pneumonia.Threshold);
-        Assert.Equal(atHalfDelta.Pneumonia.N, robust.Pneumonia.N);
+        Assert.Equal(clean.Normal.Threshold, robust.Normal.Threshold);
+        Assert.Equal(clean.Pneumonia.Threshold, robust.Pneumonia.Threshold);
+        Assert.Equal(clean.Pneumonia.N, robust.Pneumonia.N);
+        Assert.Equal(clean.Pneumonia.UpperBound, robust.Pneumonia.UpperBound, 1e-12);
         Assert.Equal(Options.Delta, robust.Delta);
+        Assert.Equal(Options.Delta, robust.DeltaPerClass);
+    }
+
+    [Fact]
+    public void Delta_is_split_only_across_classes_when_they_are_made_joint()
+    {
+        var (p, labels) = Calibrated(6000, 2);
+        var joint = Options with { JointAcrossClasses = true };
+        var shifted = new[] { new ShiftedScores("a", p), new ShiftedScores("b", p), new ShiftedScores("c", p) };
+
+        var robust = ShiftRobustRiskControl.Fit(p, labels, shifted, joint);
+        var clean = ClassConditionalRiskControl.Fit(p, labels, joint);
+
+        Assert.Equal(Options.Delta / 2, robust.DeltaPerClass);
+        Assert.Equal(clean.Pneumonia.Threshold, robust.Pneumonia.Threshold);
+        Assert.Equal(clean.Normal.Threshold, robust.Normal.Threshold);
     }
 
     [Fact]
@@ -71,5 +90,46 @@ public class ShiftRobustRiskControlTests
 
         Assert.Null(robust.Pneumonia.Threshold);
         Assert.Equal(0, robust.Pneumonia.N);
+    }
+
+    [Fact]
+    public void A_shift_whose_damaged_films_the_gates_catch_no_longer_blocks_automation()
+    {
+        var (p, labels) = Calibrated(6000, 4);
+        // The shift turns every 5th film into a confident wrong answer; the quality gate flags exactly those films
+        // under the shift, so production would send them to review.
+        var damaged = Enumerable.Range(0, p.Length).Select(i => i % 5 == 0).ToArray();
+        var shiftedP = p.Select((v, i) => damaged[i] ? (labels[i] == 1 ? 0.0 : 1.0) : v).ToArray();
+
+        var unmasked = ShiftRobustRiskControl.Fit(p, labels, [new ShiftedScores("damaging", shiftedP)], Options);
+        var masked = ShiftRobustRiskControl.Fit(p, labels,
+            [new ShiftedScores("damaging", shiftedP, [.. damaged.Select(d => !d)])], Options);
+
+        Assert.Null(unmasked.Pneumonia.Threshold);
+        Assert.Null(unmasked.Normal.Threshold);
+        Assert.NotNull(masked.Pneumonia.Threshold);
+        var scenario = masked.ShiftScenarios![1];
+        Assert.Equal(p.Length - damaged.Count(d => d), scenario.EligibleCases);
+        Assert.Equal(scenario.EligibleCases, scenario.UnitsCertified);
+        Assert.Null(masked.ShiftScenarios[0].EligibleCases);
+    }
+
+    [Fact]
+    public void Per_patient_units_apply_to_every_set_and_the_clean_set_uses_its_own_mask()
+    {
+        var (p, labels) = Calibrated(6000, 5);
+        var patients = Enumerable.Range(0, p.Length).Select(i => $"patient-{i / 3}").ToArray(); // 3 films each
+        var eligible = Enumerable.Range(0, p.Length).Select(i => i % 7 != 0).ToArray();
+        var units = new CertificationUnits(patients, eligible);
+
+        var robust = ShiftRobustRiskControl.Fit(p, labels, [new ShiftedScores("same", p)], Options, units);
+
+        Assert.Equal("patients", robust.Units);
+        Assert.Equal(2000, robust.PatientsCertified);
+        Assert.Equal(eligible.Count(e => e), robust.EligibleCases);
+        Assert.Equal(2000, robust.ShiftScenarios![0].UnitsCertified);
+        // The "same" set has no mask of its own, so all 6000 films are eligible there, still one per patient.
+        Assert.Equal(2000, robust.ShiftScenarios[1].UnitsCertified);
+        Assert.Equal(2000, robust.Normal.PredictedCases + robust.Pneumonia.PredictedCases);
     }
 }
