@@ -33,7 +33,7 @@ public static class EnsembleCommand
                     parse.GetValue(name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))),
                     parse.GetValue(version)!, "cxrqa " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), GitInfo.TryGetCommit(),
                     parse.GetValue(fp32) ? null : Fp16Weights.Convert);
-                err.MarkupLine($"[green]wrote[/] {Spectre.Console.Markup.Escape(outDir)}: {card.Graph.Members!.Count} members; calibrating");
+                StandardStreams.Info(err, $"wrote {outDir}: {card.Graph.Members!.Count} members; calibrating");
                 await CalibrationRunner.RunAsync(err, outDir, parse.GetValue(data)!, new TrustLayerOptions(), true, ct);
                 return ExitCodes.Ok;
             }

@@ -35,18 +35,23 @@ public static class EvaluateCommand
         {
             if (r.GetValueOrDefault<int>() < 0) r.AddError("--faithfulness must be 0 or more");
         });
+        var shiftBenchmark = new Option<string?>("--shift-benchmark")
+        {
+            Description = "Also run the shift benchmark from this data root (kermany-224/train for the bundle's calibration patients, " +
+                          "kermany-fullres-sample, dev-shift): framing probe, acquisition shifts, other hospitals. Writes shift-benchmark.md/.json.",
+        };
         var command = new Command("evaluate",
             "Measure a model on labelled films: report.md/report.html with plots, metrics.json, predictions.csv.")
         {
-            data, output, model, threshold, batchSize, faithfulness,
+            data, output, model, threshold, batchSize, faithfulness, shiftBenchmark,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(model),
-            parse.GetValue(threshold), parse.GetValue(batchSize), parse.GetValue(faithfulness), ct));
+            parse.GetValue(threshold), parse.GetValue(batchSize), parse.GetValue(faithfulness), parse.GetValue(shiftBenchmark), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string dataDir, string outDir, string? modelDir, double? threshold, int batchSize,
-        int faithfulness, CancellationToken ct)
+        int faithfulness, string? shiftRoot, CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
         var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = threshold } };
@@ -113,6 +118,27 @@ public static class EvaluateCommand
         await File.WriteAllTextAsync(Path.Combine(outDir, "report.html"), HtmlReportWriter.Render(document), ct);
         await File.WriteAllTextAsync(Path.Combine(outDir, "predictions.csv"), PredictionsCsv(rows), ct);
         await File.WriteAllTextAsync(Path.Combine(outDir, "metrics.json"), EvaluationJson.Build(context, summary, deletion), ct);
+
+        if (shiftRoot is not null)
+        {
+            IReadOnlyList<ShiftScenarioResult> shift;
+            try
+            {
+                shift = await StandardStreams.WithStagesAsync(err, report => new ShiftBenchmark(service).RunAsync(shiftRoot,
+                    BundleCalibrator.CalibrationPaths(card), new SynchronousProgress<ShiftBenchmarkProgress>(p => report(p.Scenario, p.Done, p.Total)), ct));
+            }
+            catch (CxrQaException e)
+            {
+                StandardStreams.Error(err, e.Message);
+                return ExitCodes.Setup;
+            }
+            var markdown = ShiftBenchmark.Markdown($"{card.Name} {card.Version}", shift);
+            await File.WriteAllTextAsync(Path.Combine(outDir, "shift-benchmark.md"), markdown, ct);
+            await File.WriteAllTextAsync(Path.Combine(outDir, "shift-benchmark.json"), ShiftBenchmark.Json($"{card.Name} {card.Version}", shift), ct);
+            await File.AppendAllTextAsync(Path.Combine(outDir, "report.md"), "\n" + markdown, ct);
+            foreach (var r in shift)
+                StandardStreams.Info(err, $"{r.Name}: AUC {r.Auc:0.000}, specificity {r.Specificity:P1}, automated {r.AutomatedShare:P1}, {r.AutomatedWrong} wrong");
+        }
 
         var metrics = summary.Metrics;
         StandardStreams.Info(err, $"AUC {metrics.Auc:0.0000}  accuracy {metrics.Accuracy:P1}  sensitivity {metrics.Sensitivity:P1}  " +

@@ -19,13 +19,13 @@ public static class EnsembleBundle
         if (members.Count < 2) throw new ArgumentException("an ensemble needs at least two member bundles", nameof(members));
         var cards = members.Select(ReadCard).ToList();
         var first = cards[0].Card;
-        foreach (var (dir, card) in cards)
+        foreach (var (dir, member) in cards)
         {
-            if (card.Graph.Kind != GraphCard.Onnx || card.Graph.Head is null || card.Graph.Members is not null)
+            if (member.Graph.Kind != GraphCard.Onnx || member.Graph.Head is null || member.Graph.Members is not null)
                 throw Invalid(dir, "is not a single fine-tuned network (graph.kind onnx with one head)");
-            if (card.Preprocessing != first.Preprocessing)
+            if (member.Preprocessing != first.Preprocessing)
                 throw Invalid(dir, "preprocesses films differently from the first member");
-            if (CalibrationPaths(card) != CalibrationPaths(first))
+            if (CalibrationPaths(member) != CalibrationPaths(first))
                 throw Invalid(dir, "holds out different calibration films: members must share one patient split (train them with the same --split-seed)");
         }
 

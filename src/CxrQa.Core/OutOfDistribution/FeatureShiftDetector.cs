@@ -73,11 +73,11 @@ public sealed class FeatureShiftDetector
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], Depths.Count);
         stream.Write(header);
+        Span<byte> entry = stackalloc byte[16];
         for (var d = 0; d < Depths.Count; d++)
         {
             using var chunk = new MemoryStream();
             OodDetectorFile.Save(Depths[d], chunk);
-            Span<byte> entry = stackalloc byte[16];
             BinaryPrimitives.WriteDoubleLittleEndian(entry, Scales[d]);
             BinaryPrimitives.WriteInt64LittleEndian(entry[8..], chunk.Length);
             stream.Write(entry);

@@ -63,6 +63,9 @@ public sealed class ScreeningService
         ShrinkTarget = options.ReducedDecodeOversampling is { } k ? new DecodeTarget(inputSize, inputSize, k) : null,
     };
 
+    /// <summary>Decodes a film exactly as <see cref="Screen"/> does (same decoder, limits and reduced decode).</summary>
+    public DecodedFilm Decode(ReadOnlyMemory<byte> bytes) => _decoder.Decode(bytes, _decodeOptions);
+
     /// <summary>The routing policy in force and, for risk-controlled routing, its certificate.</summary>
     public BundleTrust Trust => _trust;
 
@@ -108,6 +111,26 @@ public sealed class ScreeningService
             outcomes[i] = new ScreeningOutcome(films[i], Answer(prepared[i]!, outputs!, k), null) { Film = prepared[i]!.Film };
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Screens films whose network input was made by the caller (a decoded film and its enhanced 224 px image, e.g.
+    /// the shift benchmark's framing crops and acquisition shifts applied after CLAHE), through the same gates,
+    /// network, routing and Grad-CAM as <see cref="Screen"/>. The quality gate reads <paramref name="films"/>' decoded film.
+    /// </summary>
+    public IReadOnlyList<ScreeningResult> ScreenPrepared(IReadOnlyList<(DecodedFilm Film, GrayImage Enhanced)> films)
+    {
+        ArgumentNullException.ThrowIfNull(films);
+        var batch = new float[films.Count * _inputLength];
+        var prepared = new PreparedFilm[films.Count];
+        for (var i = 0; i < films.Count; i++)
+        {
+            _preprocessor.WriteModelInput(films[i].Enhanced, batch.AsSpan(i * _inputLength, _inputLength));
+            prepared[i] = new PreparedFilm(films[i].Film, _quality.Assess(films[i].Film), "");
+        }
+        if (films.Count == 0) return [];
+        var outputs = _model.Run(batch, films.Count);
+        return Enumerable.Range(0, films.Count).Select(k => Answer(prepared[k], outputs, k)).ToList();
     }
 
     private PreparedFilm Prepare(FilmInput film, Span<float> destination)

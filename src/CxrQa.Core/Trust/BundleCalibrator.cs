@@ -66,7 +66,8 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
         return TrustLayerFitter.WriteInto(bundle.Directory, card, trust, train.Films.Films.Count);
     }
 
-    private static HashSet<string> CalibrationPaths(ModelCard card)
+    /// <summary>The calibration films the card records (relative paths under the training data folder).</summary>
+    public static HashSet<string> CalibrationPaths(ModelCard card)
     {
         if (card.Training?.Config is not { } config || !config.TryGetValue(CalibrationPathsKey, out var paths) || paths.ValueKind != JsonValueKind.Array)
             throw new CxrQaException(ErrorCodes.ModelInvalid,
