@@ -240,6 +240,48 @@ public sealed class RiskControlPowerTests(ITestOutputHelper output)
         Assert.True(maskedCoverage > robustCoverage, "leaving the damaged films in should cost coverage, not buy it");
     }
 
+    [Fact]
+    public void Intersection_union_keeps_every_shifted_world_together_and_the_clean_threshold_alone_does_not()
+    {
+        // Three worlds over the same films: clean (errors 4 (1 - s)^3) and two overconfident shifts, 1 - s -> (1 - s) / c,
+        // whose true risk above t is min(c (1 - t), 0.5)^3: c = 1.26 doubles every error rate, c = 1.1 adds a third.
+        // The promise is joint: a draw violates when the shared threshold breaks alpha in ANY world.
+        const int draws = 600, n = 3000;
+        double[] shifts = [1.26, 1.1];
+        static double Risk(double? t, double c) => t is { } v ? Math.Pow(Math.Min(c * (1 - v), 0.5), 3) : 0;
+        bool Violates(double? t) => Risk(t, 1) > Alpha || shifts.Any(c => Risk(t, c) > Alpha);
+        int iut = 0, bonferroni = 0, cleanOnly = 0;
+        double iutCoverage = 0, bonferroniCoverage = 0;
+        for (var d = 0; d < draws; d++)
+        {
+            var random = new Random(120_000 + d);
+            var clean = new double[n];
+            var labels = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                clean[i] = 1 - 0.5 * random.NextDouble();
+                labels[i] = random.NextDouble() < 4 * Math.Pow(1 - clean[i], 3) ? 0 : 1;
+            }
+            var sets = shifts.Select(c => new ShiftedScores($"overconfident_{c}", [.. clean.Select(s => 1 - (1 - s) / c)])).ToList();
+            var tIut = ShiftRobustRiskControl.Fit(clean, labels, sets, PneumoniaOnly).Pneumonia.Threshold;
+            var tBonferroni = ShiftRobustRiskControl.Fit(clean, labels, sets, PneumoniaOnly with { Delta = Delta / 3 }).Pneumonia.Threshold;
+            var tClean = ClassConditionalRiskControl.Fit(clean, labels, PneumoniaOnly).Pneumonia.Threshold;
+            iut += Violates(tIut) ? 1 : 0;
+            bonferroni += Violates(tBonferroni) ? 1 : 0;
+            cleanOnly += Violates(tClean) ? 1 : 0;
+            iutCoverage += tIut is { } a ? (1 - a) / 0.5 : 0;
+            bonferroniCoverage += tBonferroni is { } b ? (1 - b) / 0.5 : 0;
+        }
+        output.WriteLine(ViolationFrequency.Describe("intersection-union, each set at delta", iut, draws));
+        output.WriteLine(ViolationFrequency.Describe("Bonferroni, each set at delta / 3", bonferroni, draws));
+        output.WriteLine(ViolationFrequency.Describe("clean threshold alone", cleanOnly, draws));
+        output.WriteLine($"mean true coverage of clean films: intersection-union {iutCoverage / draws:P1}, Bonferroni {bonferroniCoverage / draws:P1}");
+
+        Assert.False(ViolationFrequency.ClearlyAbove(iut, draws, Delta), "intersection-union breaks the joint promise");
+        Assert.True(ViolationFrequency.ClearlyAbove(cleanOnly, draws, Delta), "ignoring the shifted sets went unnoticed");
+        Assert.True(iutCoverage > bonferroniCoverage, "intersection-union should automate more than Bonferroni");
+    }
+
     /// <summary>
     /// The shifted deployment's truth, in closed form: an undamaged film automated at t has 1 - s below v = 1 - t, a
     /// damaged one below u = 4 (1 - t) (both capped at 0.5); errors above are the integral of 4 x^3, x^4.
