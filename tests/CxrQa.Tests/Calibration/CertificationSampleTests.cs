@@ -92,6 +92,26 @@ public sealed class CertificationSampleTests
     }
 
     [Fact]
+    public void Patients_with_one_film_each_certify_exactly_like_films()
+    {
+        var random = new Random(11);
+        var p = Enumerable.Range(0, 3000).Select(_ => random.NextDouble()).ToArray();
+        var labels = p.Select(v => random.NextDouble() < v ? 1 : 0).ToArray();
+        var options = new RiskControlOptions { AlphaNormal = 0.05, AlphaPneumonia = 0.05 };
+        var ids = Enumerable.Range(0, p.Length).Select(i => $"patient-{i}").ToArray();
+
+        var films = ClassConditionalRiskControl.Fit(p, labels, options);
+        var patients = ClassConditionalRiskControl.Fit(p, labels, options, new CertificationUnits(ids));
+
+        Assert.NotNull(films.Pneumonia.Threshold);
+        Assert.Equal(films.Normal, patients.Normal);
+        Assert.Equal(films.Pneumonia, patients.Pneumonia);
+        Assert.Equal(films.OverallCoverage, patients.OverallCoverage);
+        Assert.Equal("patients", patients.Units);
+        Assert.Equal(3000, patients.PatientsCertified);
+    }
+
+    [Fact]
     public void Rejects_arrays_of_the_wrong_length()
     {
         Assert.Throws<ArgumentException>(() => CertificationSample.Indices(3, new CertificationUnits(["a", "b"]), null));

@@ -189,4 +189,119 @@ public sealed class RiskControlPowerTests(ITestOutputHelper output)
         Assert.False(ViolationFrequency.ClearlyAbove(masked, draws, Delta), "certifying on eligible films breaks the promise");
         Assert.True(ViolationFrequency.ClearlyAbove(unmasked, draws, Delta), "certifying on films production never automates went unnoticed");
     }
+
+    [Fact]
+    public void A_shift_that_inflates_errors_on_some_films_breaks_the_promise_unless_the_eligible_mask_removes_them()
+    {
+        // Clean films err with 4 (1 - s)^3. The deployment is shifted: 30 % of films (those the shift damages) become
+        // overconfident, 1 - s -> (1 - s) / 4, so at a displayed confidence their error rate is 64 times the clean one;
+        // the gates flag exactly those films under the shift. Three ways to ship:
+        //   no mask anywhere: certify on clean films, automate every film at or above the threshold;
+        //   shift-robust, no mask: the shifted set's damaged films are certified on (and automated);
+        //   shift-robust with the mask: damaged films are left out of the shifted set and sent to review.
+        const int draws = 600, n = 3000;
+        const double damagedShare = 0.3;
+        var options = PneumoniaOnly;
+        int plain = 0, robust = 0, masked = 0;
+        double plainCoverage = 0, robustCoverage = 0, maskedCoverage = 0;
+        for (var d = 0; d < draws; d++)
+        {
+            var random = new Random(100_000 + d);
+            var clean = new double[n];
+            var shifted = new double[n];
+            var labels = new int[n];
+            var eligible = new bool[n];
+            for (var i = 0; i < n; i++)
+            {
+                var s = 1 - 0.5 * random.NextDouble();
+                var damaged = random.NextDouble() < damagedShare;
+                clean[i] = s;
+                shifted[i] = damaged ? 1 - (1 - s) / 4 : s;
+                labels[i] = random.NextDouble() < 4 * Math.Pow(1 - s, 3) ? 0 : 1;
+                eligible[i] = !damaged;
+            }
+            var tPlain = ClassConditionalRiskControl.Fit(clean, labels, options).Pneumonia.Threshold;
+            var tRobust = ShiftRobustRiskControl.Fit(clean, labels, [new ShiftedScores("overconfident", shifted)], options).Pneumonia.Threshold;
+            var tMasked = ShiftRobustRiskControl.Fit(clean, labels, [new ShiftedScores("overconfident", shifted, eligible)], options).Pneumonia.Threshold;
+            plain += ShiftedDeployment.Risk(tPlain, gated: false) > Alpha ? 1 : 0;
+            robust += ShiftedDeployment.Risk(tRobust, gated: false) > Alpha ? 1 : 0;
+            masked += ShiftedDeployment.Risk(tMasked, gated: true) > Alpha ? 1 : 0;
+            plainCoverage += ShiftedDeployment.Automated(tPlain, gated: false);
+            robustCoverage += ShiftedDeployment.Automated(tRobust, gated: false);
+            maskedCoverage += ShiftedDeployment.Automated(tMasked, gated: true);
+        }
+        output.WriteLine(ViolationFrequency.Describe($"shifted deployment, clean certificate, no mask (automates {plainCoverage / draws:P1})", plain, draws));
+        output.WriteLine(ViolationFrequency.Describe($"shifted deployment, shift-robust, no mask (automates {robustCoverage / draws:P1})", robust, draws));
+        output.WriteLine(ViolationFrequency.Describe($"shifted deployment, shift-robust with the mask (automates {maskedCoverage / draws:P1})", masked, draws));
+
+        Assert.True(ViolationFrequency.ClearlyAbove(plain, draws, Delta), "the shift should break a clean-only certificate");
+        Assert.False(ViolationFrequency.ClearlyAbove(masked, draws, Delta), "the masked certificate breaks its promise");
+        Assert.False(ViolationFrequency.ClearlyAbove(robust, draws, Delta), "the unmasked shift-robust certificate breaks its promise");
+        Assert.True(maskedCoverage > robustCoverage, "leaving the damaged films in should cost coverage, not buy it");
+    }
+
+    [Fact]
+    public void Intersection_union_keeps_every_shifted_world_together_and_the_clean_threshold_alone_does_not()
+    {
+        // Three worlds over the same films: clean (errors 4 (1 - s)^3) and two overconfident shifts, 1 - s -> (1 - s) / c,
+        // whose true risk above t is min(c (1 - t), 0.5)^3: c = 1.26 doubles every error rate, c = 1.1 adds a third.
+        // The promise is joint: a draw violates when the shared threshold breaks alpha in ANY world.
+        const int draws = 600, n = 3000;
+        double[] shifts = [1.26, 1.1];
+        static double Risk(double? t, double c) => t is { } v ? Math.Pow(Math.Min(c * (1 - v), 0.5), 3) : 0;
+        bool Violates(double? t) => Risk(t, 1) > Alpha || shifts.Any(c => Risk(t, c) > Alpha);
+        int iut = 0, bonferroni = 0, cleanOnly = 0;
+        double iutCoverage = 0, bonferroniCoverage = 0;
+        for (var d = 0; d < draws; d++)
+        {
+            var random = new Random(120_000 + d);
+            var clean = new double[n];
+            var labels = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                clean[i] = 1 - 0.5 * random.NextDouble();
+                labels[i] = random.NextDouble() < 4 * Math.Pow(1 - clean[i], 3) ? 0 : 1;
+            }
+            var sets = shifts.Select(c => new ShiftedScores($"overconfident_{c}", [.. clean.Select(s => 1 - (1 - s) / c)])).ToList();
+            var tIut = ShiftRobustRiskControl.Fit(clean, labels, sets, PneumoniaOnly).Pneumonia.Threshold;
+            var tBonferroni = ShiftRobustRiskControl.Fit(clean, labels, sets, PneumoniaOnly with { Delta = Delta / 3 }).Pneumonia.Threshold;
+            var tClean = ClassConditionalRiskControl.Fit(clean, labels, PneumoniaOnly).Pneumonia.Threshold;
+            iut += Violates(tIut) ? 1 : 0;
+            bonferroni += Violates(tBonferroni) ? 1 : 0;
+            cleanOnly += Violates(tClean) ? 1 : 0;
+            iutCoverage += tIut is { } a ? (1 - a) / 0.5 : 0;
+            bonferroniCoverage += tBonferroni is { } b ? (1 - b) / 0.5 : 0;
+        }
+        output.WriteLine(ViolationFrequency.Describe("intersection-union, each set at delta", iut, draws));
+        output.WriteLine(ViolationFrequency.Describe("Bonferroni, each set at delta / 3", bonferroni, draws));
+        output.WriteLine(ViolationFrequency.Describe("clean threshold alone", cleanOnly, draws));
+        output.WriteLine($"mean true coverage of clean films: intersection-union {iutCoverage / draws:P1}, Bonferroni {bonferroniCoverage / draws:P1}");
+
+        Assert.False(ViolationFrequency.ClearlyAbove(iut, draws, Delta), "intersection-union breaks the joint promise");
+        Assert.True(ViolationFrequency.ClearlyAbove(cleanOnly, draws, Delta), "ignoring the shifted sets went unnoticed");
+        Assert.True(iutCoverage > bonferroniCoverage, "intersection-union should automate more than Bonferroni");
+    }
+
+    /// <summary>
+    /// The shifted deployment's truth, in closed form: an undamaged film automated at t has 1 - s below v = 1 - t, a
+    /// damaged one below u = 4 (1 - t) (both capped at 0.5); errors above are the integral of 4 x^3, x^4.
+    /// </summary>
+    private static class ShiftedDeployment
+    {
+        private const double Damaged = 0.3;
+
+        public static double Risk(double? threshold, bool gated)
+        {
+            if (threshold is not { } t)
+                return 0;
+            var (v, u) = (Math.Min(1 - t, 0.5), gated ? 0 : Math.Min(4 * (1 - t), 0.5));
+            var mass = (1 - Damaged) * v + Damaged * u;
+            return mass == 0 ? 0 : ((1 - Damaged) * Math.Pow(v, 4) + Damaged * Math.Pow(u, 4)) / mass;
+        }
+
+        /// <summary>Share of all deployed films automated (damaged ones go to review when gated).</summary>
+        public static double Automated(double? threshold, bool gated) => threshold is { } t
+            ? ((1 - Damaged) * Math.Min(1 - t, 0.5) + (gated ? 0 : Damaged * Math.Min(4 * (1 - t), 0.5))) / 0.5
+            : 0;
+    }
 }
