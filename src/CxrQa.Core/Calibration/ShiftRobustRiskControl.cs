@@ -44,8 +44,18 @@ public static class ShiftRobustRiskControl
         foreach (var s in shifts)
             shifted.Add((s, ClassConditionalRiskControl.FitSet(s.PneumoniaProbabilities, labels, options, units, s.Eligible)));
 
+        // A shifted set whose gates send most of its films to review (fewer than half as many eligible as the clean set)
+        // and leave fewer units of a class than a perfect record needs can neither certify nor refute a threshold: it
+        // takes no part for that class, and the card says so (gated_out) rather than letting working gates block
+        // automation everywhere.
+        var cleanEligible = units?.Eligible?.Count(e => e) ?? labels.Length;
+        var eligibleOf = shifts.ToDictionary(s => s.Scenario, s => s.Eligible?.Count(e => e) ?? labels.Length);
+        bool GatedOut(string scenario, RiskControlCard card, Func<RiskControlCard, ClassRiskCard> cls) =>
+            eligibleOf[scenario] * 2 < cleanEligible
+            && cls(card).PredictedCases < BinomialBounds.MinimumSampleForZeroErrors(cls(card).CertifiedAlpha, card.DeltaPerClass);
         double? Robust(Func<RiskControlCard, ClassRiskCard> cls) =>
-            shifted.Aggregate(cls(clean).Threshold, (t, s) => t is null || cls(s.Card).Threshold is not { } u ? null : Math.Max(t.Value, u));
+            shifted.Where(s => !GatedOut(s.Set.Scenario, s.Card, cls))
+                .Aggregate(cls(clean).Threshold, (t, s) => t is null || cls(s.Card).Threshold is not { } u ? null : Math.Max(t.Value, u));
 
         var sample = CertificationSample.Indices(labels.Length, units, units?.Eligible);
         var normalThreshold = Robust(c => c.Normal);
@@ -57,7 +67,11 @@ public static class ShiftRobustRiskControl
             Normal = normal,
             Pneumonia = pneumonia,
             OverallCoverage = ClassConditionalRiskControl.AutomatedFilmFraction(cleanProbabilities, units?.Eligible, normalThreshold, pneumoniaThreshold),
-            ShiftScenarios = shifted.Select(s => Scenario(s.Set.Scenario, s.Card, s.Set.Eligible))
+            ShiftScenarios = shifted.Select(s => Scenario(s.Set.Scenario, s.Card, s.Set.Eligible) with
+                {
+                    GatedOut = new[] { (Name: "normal", Out: GatedOut(s.Set.Scenario, s.Card, c => c.Normal)), (Name: "pneumonia", Out: GatedOut(s.Set.Scenario, s.Card, c => c.Pneumonia)) }
+                        .Where(g => g.Out).Select(g => g.Name).ToList() is { Count: > 0 } gated ? gated : null,
+                })
                 .Prepend(Scenario("clean", clean, units?.Eligible)).ToList(),
         };
     }

@@ -18,7 +18,29 @@ public sealed record ShiftScenarioResult(
     int Automated, int AutomatedWrong, double AutomatedErrorLower, double AutomatedErrorUpper,
     IReadOnlyDictionary<string, int> Reasons)
 {
+    /// <summary>Specificity at the probability threshold that gives 96 % sensitivity on the benchmark's clean reference
+    /// scenario (the framing-probe measure, independent of the bundle's own threshold); NaN without normals.</summary>
+    public double SpecificityAtReferenceSensitivity { get; init; } = double.NaN;
+
     public double AutomatedShare => Films == 0 ? 0 : (double)Automated / Films;
+
+    /// <summary>The highest threshold whose sensitivity on these films is at least <paramref name="sensitivity"/>.</summary>
+    public static double ThresholdAtSensitivity(IReadOnlyList<BenchmarkTruth> truth, IReadOnlyList<ScreeningResult> results, double sensitivity)
+    {
+        var positives = Enumerable.Range(0, truth.Count).Where(i => truth[i] == BenchmarkTruth.Pneumonia)
+            .Select(i => results[i].PneumoniaProbability).OrderDescending().ToArray();
+        if (positives.Length == 0) return double.NaN;
+        var needed = (int)Math.Ceiling(sensitivity * positives.Length - 1e-9);
+        return positives[Math.Clamp(needed, 1, positives.Length) - 1];
+    }
+
+    /// <summary>Specificity when "pneumonia" means p &gt;= <paramref name="threshold"/>.</summary>
+    public static double SpecificityAt(IReadOnlyList<BenchmarkTruth> truth, IReadOnlyList<ScreeningResult> results, double threshold)
+    {
+        var normals = Enumerable.Range(0, truth.Count).Where(i => truth[i] == BenchmarkTruth.Normal).ToArray();
+        return normals.Length == 0 || double.IsNaN(threshold) ? double.NaN
+            : normals.Count(i => results[i].PneumoniaProbability < threshold) / (double)normals.Length;
+    }
     public double AutomatedError => Automated == 0 ? 0 : (double)AutomatedWrong / Automated;
 
     public static ShiftScenarioResult Measure(string name, string description, IReadOnlyList<BenchmarkTruth> truth,

@@ -75,4 +75,8 @@ public sealed record ShiftScenarioCard
     [JsonPropertyName("units_certified")] public int? UnitsCertified { get; init; }
     /// <summary>Films of this set that pass every gate (null: no mask given).</summary>
     [JsonPropertyName("eligible_cases")] public int? EligibleCases { get; init; }
+    /// <summary>Classes for which the gates left too few eligible units in this set to certify anything: the set
+    /// takes no part in choosing that class's threshold, and the promise is not claimed in this world (its films
+    /// mostly go to review). Null: none.</summary>
+    [JsonPropertyName("gated_out")] public IReadOnlyList<string>? GatedOut { get; init; }
 }

@@ -115,6 +115,27 @@ public class ShiftRobustRiskControlTests
     }
 
     [Fact]
+    public void A_shift_the_gates_send_almost_entirely_to_review_takes_no_part_and_is_marked_gated_out()
+    {
+        var (p, labels) = Calibrated(6000, 5);
+        // Under this shift every film would be a confident wrong answer, but the gates pass only 1 film in 100.
+        var shiftedP = p.Select((_, i) => labels[i] == 1 ? 0.0 : 1.0).ToArray();
+        var mostlyGated = Enumerable.Range(0, p.Length).Select(i => i % 100 == 0).ToArray();
+        var halfGated = Enumerable.Range(0, p.Length).Select(i => i % 2 == 0).ToArray();
+
+        var gated = ShiftRobustRiskControl.Fit(p, labels, [new ShiftedScores("gated", shiftedP, mostlyGated)], Options);
+        var clean = ShiftRobustRiskControl.Fit(p, labels, [], Options);
+        // Half the films still pass: that world is large enough to speak, and it refutes every threshold.
+        var notGated = ShiftRobustRiskControl.Fit(p, labels, [new ShiftedScores("half", shiftedP, halfGated)], Options);
+
+        Assert.Equal(clean.Pneumonia.Threshold, gated.Pneumonia.Threshold);
+        Assert.NotNull(gated.Pneumonia.Threshold);
+        Assert.Equal(["normal", "pneumonia"], gated.ShiftScenarios![1].GatedOut!);
+        Assert.Null(notGated.Pneumonia.Threshold);
+        Assert.Null(notGated.ShiftScenarios![1].GatedOut);
+    }
+
+    [Fact]
     public void Per_patient_units_apply_to_every_set_and_the_clean_set_uses_its_own_mask()
     {
         var (p, labels) = Calibrated(6000, 5);

@@ -37,4 +37,40 @@ public sealed class ShippedModelCardTests(ShippedModelFixture shipped) : IClassF
         }
         Assert.False(string.IsNullOrWhiteSpace(Card.DecisionPolicy.Description));
     }
+
+    [Fact]
+    public void The_recorded_calibration_scores_reproduce_the_card()
+    {
+        var scores = CxrQa.Core.Trust.CalibrationScores.Load(Path.Combine(shipped.Model.Directory, Card.Calibration!.ScoresFile));
+        var risk = Card.DecisionPolicy.RiskControl!;
+        Assert.Equal(Card.Calibration.Cases, scores.Logits.Length);
+        Assert.NotNull(scores.Patients);
+        Assert.NotNull(scores.Eligible);
+
+        // The eligibility mask is exactly "passes the OOD gate and every shift gate" at the card's thresholds.
+        var gates = Card.ShiftGates!;
+        for (var i = 0; i < scores.Logits.Length; i++)
+        {
+            var passes = scores.OodScores[i] <= Card.OutOfDistribution!.Threshold
+                && (gates.FeatureShift is null || scores.FeatureShiftScores![i] <= gates.FeatureShift.Threshold)
+                && (gates.EnsembleSpread is null || scores.EnsembleSpreads![i] <= gates.EnsembleSpread.Threshold);
+            Assert.True(passes == scores.Eligible![i], $"film {i}: eligible {scores.Eligible[i]} but the gates say {passes}");
+        }
+
+        // Re-certifying the clean set from the recorded scores gives the card's clean threshold, and the shipped
+        // (shift-robust) threshold is never below it.
+        var options = new CxrQa.Core.Calibration.RiskControlOptions
+        {
+            AlphaNormal = risk.Normal.Alpha, AlphaPneumonia = risk.Pneumonia.Alpha, Delta = risk.Delta,
+            SafetyMargin = risk.SafetyMargin, ThresholdFloor = risk.ThresholdFloor, JointAcrossClasses = risk.DeltaPerClass < risk.Delta,
+        };
+        var probabilities = scores.Logits.Select(z => CxrQa.Core.Calibration.TemperatureScaling.Probability(z, Card.Temperature)).ToArray();
+        var clean = CxrQa.Core.Calibration.ClassConditionalRiskControl.Fit(probabilities, scores.Labels, options, scores.Units());
+        var cleanCard = risk.ShiftScenarios!.Single(s => s.Name == "clean");
+        Assert.Equal(cleanCard.PneumoniaThreshold, clean.Pneumonia.Threshold);
+        Assert.Equal(cleanCard.NormalThreshold, clean.Normal.Threshold);
+        if (risk.Pneumonia.Threshold is { } shippedThreshold)
+            Assert.True(shippedThreshold >= clean.Pneumonia.Threshold, $"{shippedThreshold} < clean {clean.Pneumonia.Threshold}");
+        Assert.Equal("patients", risk.Units);
+    }
 }
