@@ -18,10 +18,13 @@ public static class ReasonCodes
     /// <summary>The film's embedding lies far from every class seen in training (Mahalanobis score above threshold).</summary>
     public const string OutOfDistribution = "out_of_distribution";
 
+    /// <summary>The film would have been automated, but the site's monitors paused automation (drift or audit breaker).</summary>
+    public const string AutomationPaused = "automation_paused";
+
     /// <summary>Every code above, for validation and documentation.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         LowConfidence, TooSmall, BlankOrSaturated, LowContrast, ColourImage, NotChestModality, LateralView,
-        PossiblyInverted, OutOfDistribution,
+        PossiblyInverted, OutOfDistribution, AutomationPaused,
     ];
 }
