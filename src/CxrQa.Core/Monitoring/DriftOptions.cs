@@ -3,9 +3,9 @@ namespace CxrQa.Core.Monitoring;
 /// <summary>How the unlabelled drift monitor is built and how often it may cry wolf.</summary>
 public sealed record DriftOptions
 {
-    /// <summary>Continuous signals watch the share of films above this quantile of the reference (0.9: 10 % of
-    /// reference films).</summary>
-    public double TailQuantile { get; init; } = 0.9;
+    /// <summary>Continuous signals watch the share of films above each of these quantiles of the reference (0.9: 10 %
+    /// of reference films). Several quantiles catch both a thin tail that thickens and a body that moves.</summary>
+    public double[] TailQuantiles { get; init; } = [0.9];
 
     /// <summary>The CUSUM of a tail event is tuned to a rise from the reference rate to this multiple of it (0.1 -> 0.3).</summary>
     public double TailRateRatio { get; init; } = 3.0;
@@ -31,8 +31,8 @@ public sealed record DriftOptions
 
     public void Validate()
     {
-        if (!(TailQuantile is > 0.5 and < 1))
-            throw new ArgumentOutOfRangeException(nameof(TailQuantile), TailQuantile, "must lie in (0.5, 1)");
+        if (TailQuantiles.Length == 0 || TailQuantiles.Any(q => !(q is >= 0.5 and < 1)) || TailQuantiles.Distinct().Count() != TailQuantiles.Length)
+            throw new ArgumentOutOfRangeException(nameof(TailQuantiles), string.Join(", ", TailQuantiles), "need distinct quantiles in [0.5, 1)");
         if (!(TailRateRatio > 1))
             throw new ArgumentOutOfRangeException(nameof(TailRateRatio), TailRateRatio, "must exceed 1");
         if (!(PredictedRateShift is > 0 and < 0.5))

@@ -25,10 +25,15 @@ public static class DriftSignals
                 continue;
             }
             Array.Sort(values);
-            var cutoff = values[Math.Clamp((int)Math.Ceiling(options.TailQuantile * values.Length) - 1, 0, values.Length - 1)];
-            var above = Math.Clamp(values.Count(v => v > cutoff) / (double)values.Length, floor, 1 - floor);
-            signals.Add(new DriftSignal($"{name}_high", name, cutoff, above, Math.Min(above * options.TailRateRatio, 0.99),
-                $"share of films with {name} above the reference's {options.TailQuantile:P0} quantile {cutoff:G4} (reference {above:P1})"));
+            foreach (var q in options.TailQuantiles.Order())
+            {
+                var cutoff = values[Math.Clamp((int)Math.Ceiling(q * values.Length) - 1, 0, values.Length - 1)];
+                var above = Math.Clamp(values.Count(v => v > cutoff) / (double)values.Length, floor, 1 - floor);
+                // One quantile keeps the plain name; several are told apart by their percentile.
+                var signalName = options.TailQuantiles.Length == 1 ? $"{name}_high" : $"{name}_high_q{Math.Round(q * 100):0}";
+                signals.Add(new DriftSignal(signalName, name, cutoff, above, Math.Min(above * options.TailRateRatio, 0.99),
+                    $"share of films with {name} above the reference's {q:P0} quantile {cutoff:G4} (reference {above:P1})"));
+            }
         }
         return signals;
     }

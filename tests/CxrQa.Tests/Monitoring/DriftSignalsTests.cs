@@ -13,7 +13,7 @@ public sealed class DriftSignalsTests
             ["flag"] = Enumerable.Range(0, 100).Select(i => i < 25 ? 1.0 : 0.0).ToArray(),
         });
 
-        var signals = DriftSignals.Build(reference, new DriftOptions { TailQuantile = 0.9, TailRateRatio = 3, PredictedRateShift = 0.15 });
+        var signals = DriftSignals.Build(reference, new DriftOptions { TailQuantiles = [0.9], TailRateRatio = 3, PredictedRateShift = 0.15 });
 
         var score = Assert.Single(signals, s => s.Source == "score");
         Assert.Equal("score_high", score.Name);
