@@ -60,6 +60,7 @@ public sealed class RecalibrateTests
         Assert.Equal("ward 7", card["site_certification"]!["site"]!.GetValue<string>());
         Assert.Equal(normals, card["site_certification"]!["routed_films"]!.GetValue<int>());
         Assert.Contains(certified ? "Normal: certified at" : "Normal: not certified", stdout);
+        Assert.Equal(normals >= 300, File.Exists(Path.Combine(bundle, "site_reference.json")));
         if (!certified)
             return;
 

@@ -18,6 +18,10 @@ namespace CxrQa.Cli.Commands;
 /// </summary>
 public static class RecalibrateCommand
 {
+    /// <summary>Films needed before the site's stream replaces the calibration split as the drift reference (the
+    /// reference's tail quantiles need a few hundred films to be estimated well).</summary>
+    public const int MinimumReferenceFilms = 300;
+
     public static Command Create()
     {
         var dataDir = new Option<string>("--data-dir") { Description = "The server's data directory (cxrqa.db unless --postgres).", Required = true };
@@ -105,6 +109,17 @@ public static class RecalibrateCommand
         {
             if (Path.GetFileName(file) != "model.json")
                 File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+        }
+        // The drift monitor of the new version compares the stream with what this site sends, not with the original
+        // calibration split (the thresholds now rest on the site's films too). Too few films keep the old reference.
+        if (rows.Count >= MinimumReferenceFilms)
+        {
+            await File.WriteAllTextAsync(Path.Combine(output, CalibrationReference.SiteReferenceFile), new JsonObject
+            {
+                ["logits"] = new JsonArray(rows.Select(r => (JsonNode?)JsonValue.Create(r.Logit)).ToArray()),
+                ["ood_scores"] = new JsonArray(rows.Select(r => (JsonNode?)(r.OodScore is { } o ? JsonValue.Create(o) : null)).ToArray()),
+            }.ToJsonString(), ct);
+            card["site_certification"]!["drift_reference"] = CalibrationReference.SiteReferenceFile;
         }
         await File.WriteAllTextAsync(Path.Combine(output, "model.json"),
             card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);

@@ -18,10 +18,18 @@ public static class CalibrationReference
         ["ood_scores"] = FilmObservation.OodScore,
     };
 
-    /// <summary>The reference of a loaded bundle, or null when its card names no calibration scores.</summary>
+    /// <summary>Written by <c>cxrqa recalibrate</c>: the site's own stream (raw logits and OOD scores of the films it
+    /// answered), which replaces the calibration split as the drift reference of a bundle recertified at that site.</summary>
+    public const string SiteReferenceFile = "site_reference.json";
+
+    /// <summary>The reference of a loaded bundle: the site's stream when the bundle was recertified at a site, else the
+    /// calibration scores its card names; null when it has neither.</summary>
     public static ReferenceTable? ForBundle(Model.ModelBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
+        var site = Path.Combine(bundle.Directory, SiteReferenceFile);
+        if (File.Exists(site))
+            return Load(site, bundle.Card.Temperature);
         if (bundle.Card.Calibration is not { } calibration || Path.GetFileName(calibration.ScoresFile) != calibration.ScoresFile)
             return null;
         var path = Path.Combine(bundle.Directory, calibration.ScoresFile);
