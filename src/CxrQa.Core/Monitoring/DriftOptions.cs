@@ -4,8 +4,14 @@ namespace CxrQa.Core.Monitoring;
 public sealed record DriftOptions
 {
     /// <summary>Continuous signals watch the share of films above each of these quantiles of the reference (0.9: 10 %
-    /// of reference films). Several quantiles catch both a thin tail that thickens and a body that moves.</summary>
-    public double[] TailQuantiles { get; init; } = [0.9];
+    /// of reference films). Several quantiles catch both a thin tail that thickens and a body that moves. Null or
+    /// empty: <see cref="DefaultTailQuantile"/> (no array default here: the configuration binder appends to one).</summary>
+    public double[]? TailQuantiles { get; init; }
+
+    public const double DefaultTailQuantile = 0.9;
+
+    /// <summary>The quantiles in force.</summary>
+    public double[] EffectiveTailQuantiles => TailQuantiles is { Length: > 0 } q ? q : [DefaultTailQuantile];
 
     /// <summary>The CUSUM of a tail event is tuned to a rise from the reference rate to this multiple of it (0.1 -> 0.3).</summary>
     public double TailRateRatio { get; init; } = 3.0;
@@ -31,8 +37,9 @@ public sealed record DriftOptions
 
     public void Validate()
     {
-        if (TailQuantiles.Length == 0 || TailQuantiles.Any(q => !(q is >= 0.5 and < 1)) || TailQuantiles.Distinct().Count() != TailQuantiles.Length)
-            throw new ArgumentOutOfRangeException(nameof(TailQuantiles), string.Join(", ", TailQuantiles), "need distinct quantiles in [0.5, 1)");
+        var quantiles = EffectiveTailQuantiles;
+        if (quantiles.Any(q => !(q is >= 0.5 and < 1)) || quantiles.Distinct().Count() != quantiles.Length)
+            throw new ArgumentOutOfRangeException(nameof(TailQuantiles), string.Join(", ", quantiles), "need distinct quantiles in [0.5, 1)");
         if (!(TailRateRatio > 1))
             throw new ArgumentOutOfRangeException(nameof(TailRateRatio), TailRateRatio, "must exceed 1");
         if (!(PredictedRateShift is > 0 and < 0.5))

@@ -25,12 +25,12 @@ public static class DriftSignals
                 continue;
             }
             Array.Sort(values);
-            foreach (var q in options.TailQuantiles.Order())
+            foreach (var q in options.EffectiveTailQuantiles.Order())
             {
                 var cutoff = values[Math.Clamp((int)Math.Ceiling(q * values.Length) - 1, 0, values.Length - 1)];
                 var above = Math.Clamp(values.Count(v => v > cutoff) / (double)values.Length, floor, 1 - floor);
                 // One quantile keeps the plain name; several are told apart by their percentile.
-                var signalName = options.TailQuantiles.Length == 1 ? $"{name}_high" : $"{name}_high_q{Math.Round(q * 100):0}";
+                var signalName = options.EffectiveTailQuantiles.Length == 1 ? $"{name}_high" : $"{name}_high_q{Math.Round(q * 100):0}";
                 signals.Add(new DriftSignal(signalName, name, cutoff, above, Math.Min(above * options.TailRateRatio, 0.99),
                     $"share of films with {name} above the reference's {q:P0} quantile {cutoff:G4} (reference {above:P1})"));
             }
