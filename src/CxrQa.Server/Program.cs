@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CxrQa.Admin;
+using CxrQa.Admin.Automation;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
@@ -68,6 +69,7 @@ builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
 builder.Services.AddSingleton<IAuditLog, SqlAuditLog>();
 builder.Services.AddSingleton<IAutomationStore, SqlAutomationStore>();
 builder.Services.AddSingleton(automationOptions);
+builder.Services.AddSingleton<IAutomationListener, ServerAutomationListener>();
 builder.Services.AddSingleton<AutomationMonitor>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ReviewService>();

@@ -2,12 +2,11 @@ using System.Text.Json;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
-using CxrQa.Core.Monitoring;
 using CxrQa.Core.Pipeline;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Cases;
@@ -47,8 +46,7 @@ public sealed partial class CaseService(
             }
             // The one place the site's pause applies: after routing, before the answer is stored. Every answered film
             // joins the monitored stream, whatever its routing.
-            var paused = await monitor.ObserveAsync(result, cancellationToken);
-            result = result with { Decision = AutomationPause.Apply(result.Decision, paused) };
+            result = await monitor.ApplyAsync(result, cancellationToken);
             var (record, review) = await StoreAsync(outcome, result, actor, cancellationToken);
             metrics.CountAnswer(record.Status, result.Decision.Reasons);
             LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 using CxrQa.Server.Security;
 
 namespace CxrQa.Server.Endpoints;
@@ -37,6 +37,13 @@ public static class AdminEndpoints
         {
             throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidReason, """send a JSON body {"reason": "why it is safe to resume"}""");
         }
-        return await monitor.ResumeAsync(ApiKeyFilter.ActorOf(http), request?.Reason, ct);
+        var result = await monitor.ResumeAsync(ApiKeyFilter.ActorOf(http), request?.Reason, ct);
+        return result.Outcome switch
+        {
+            ResumeOutcome.Resumed => await monitor.StatusAsync(ct),
+            ResumeOutcome.InvalidReason => throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidReason, result.Message),
+            ResumeOutcome.NotPaused => throw new ApiException(StatusCodes.Status409Conflict, ApiErrorCodes.NotPaused, result.Message),
+            _ => throw new ApiException(StatusCodes.Status409Conflict, ApiErrorCodes.AuditBoundExceeded, result.Message),
+        };
     }
 }

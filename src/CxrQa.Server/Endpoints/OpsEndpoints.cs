@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Endpoints;

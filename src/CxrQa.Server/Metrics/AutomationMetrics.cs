@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 
 namespace CxrQa.Server.Metrics;
 

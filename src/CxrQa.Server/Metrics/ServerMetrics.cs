@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Metrics;

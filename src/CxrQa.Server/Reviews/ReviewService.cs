@@ -2,7 +2,7 @@ using CxrQa.Core.Calibration;
 using CxrQa.Core.Pipeline;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
-using CxrQa.Server.Monitoring;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Reviews;

@@ -63,7 +63,7 @@ public sealed record ReviewListView(IReadOnlyList<ReviewItem> Items, long Total,
 /// <param name="Automation">Whether this site answers on its own, and the monitors' evidence (null when the
 /// automation state could not be read).</param>
 public sealed record ReviewStatsView(long Pending, long Claimed, long Decided, AuditSampleStatsView AuditSample,
-    CxrQa.Server.Monitoring.AutomationStatusView? Automation = null);
+    CxrQa.Admin.Automation.AutomationStatusView? Automation = null);
 
 /// <summary>Sampled automated answers checked by a reviewer: the realised automated error rate and its one-sided 95 %
 /// Clopper-Pearson upper bound (null until one is decided).</summary>

@@ -3,41 +3,59 @@ using System.Text.Json.Nodes;
 using CxrQa.Core.Model;
 using CxrQa.Core.Monitoring;
 using CxrQa.Core.Pipeline;
-using CxrQa.Core.Routing;
-using CxrQa.Server.Http;
-using CxrQa.Server.Metrics;
 using CxrQa.Storage;
 
-namespace CxrQa.Server.Monitoring;
+namespace CxrQa.Admin.Automation;
+
+/// <summary>What a host hears from the monitor: the server logs and counts, the CLI warns on stderr.</summary>
+public interface IAutomationListener
+{
+    void DriftReady(string site, DriftCalibration calibration);
+    void Paused(string site, string cause, string detail);
+    void Resumed(string site, string actor);
+    void StartedOver(string site, string previousReference, string reference);
+}
+
+public enum ResumeOutcome
+{
+    Resumed,
+    InvalidReason,
+    NotPaused,
+    AuditBoundExceeded,
+}
+
+/// <summary>A resume's outcome, with the words for a refusal.</summary>
+public sealed record ResumeResult(ResumeOutcome Outcome, string Message);
 
 /// <summary>
 /// Watches the site's stream and its audit sample, and holds the automation switch. The maths is Core's
 /// (<see cref="DriftMonitor"/>, <see cref="AuditBreaker"/>); the state is the store's, one row per site, so it survives
 /// restarts and replicas on PostgreSQL share it. The monitor itself keeps nothing mutable: every decision reads the row.
+/// The server (CaseService) and the CLI (predict --data-dir) both screen through it: one service, one pause rule.
 /// </summary>
-public sealed partial class AutomationMonitor
+public sealed class AutomationMonitor
 {
     public const string SystemActor = "monitor";
     public const string RecertificationActor = "recertification";
 
     private readonly IAutomationStore _store;
     private readonly AutomationOptions _options;
-    private readonly ServerMetrics _metrics;
+    private readonly IAutomationListener _listener;
     private readonly TimeProvider _clock;
-    private readonly ILogger<AutomationMonitor> _logger;
     private readonly DriftMonitor? _drift;
     private readonly DriftCalibration? _calibration;
     private readonly IReadOnlyDictionary<string, double> _alphas;
     private readonly ModelIdentity _model;
 
     public AutomationMonitor(ModelBundle bundle, ScreeningService screening, IAutomationStore store, AutomationOptions options,
-        ServerMetrics metrics, TimeProvider clock, ILogger<AutomationMonitor> logger)
+        IAutomationListener listener, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(screening);
         _store = store;
         _options = options;
-        _metrics = metrics;
+        _listener = listener;
         _clock = clock;
-        _logger = logger;
         _model = screening.Model;
         Reference = $"{_model.Name}@{_model.Version}";
         if (options.DriftMonitor && CalibrationReference.ForBundle(bundle) is { } reference)
@@ -74,10 +92,28 @@ public sealed partial class AutomationMonitor
                     RecertificationActor, current.Paused ? AutomationActions.Resumed : AutomationActions.Reset,
                     Detail(("previous_reference", current.ReferenceId), ("reference", Reference), ("was_paused", current.Paused),
                         ("previous_cause", current.PauseCause)))), ct);
-            LogReset(Site, before.ReferenceId, Reference);
+            _listener.StartedOver(Site, before.ReferenceId, Reference);
         }
         if (_calibration is { } c)
-            LogDrift(Site, c.Threshold, c.TargetFalseAlarmRate, c.Horizon, c.SimulatedFalseAlarmRate);
+            _listener.DriftReady(Site, c);
+    }
+
+    /// <summary>For a host that screens for a site it does not own (the CLI): false, and nothing changes, when the site
+    /// is monitored against another bundle; a CLI run must not start a server's site over.</summary>
+    public async Task<bool> AttachAsync(CancellationToken ct)
+    {
+        var current = await _store.GetAsync(Site, ct);
+        return current is null || current.ReferenceId == Reference;
+    }
+
+    /// <summary>The one place a site's pause changes an answer, for the server and the CLI alike: the film joins the
+    /// stream, then, if automation is paused, an answer that would have been automated goes to review
+    /// (<see cref="AutomationPause"/>).</summary>
+    public async Task<ScreeningResult> ApplyAsync(ScreeningResult result, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var paused = await ObserveAsync(result, ct);
+        return result with { Decision = AutomationPause.Apply(result.Decision, paused) };
     }
 
     /// <summary>Adds an answered film to the stream and returns whether automation is paused for it (an alarm raised by
@@ -104,10 +140,7 @@ public sealed partial class AutomationMonitor
                     ("case_id", result.CaseId))));
         }, ct);
         if (pausedNow)
-        {
-            _metrics.CountPause(PauseCauses.Drift);
-            LogPaused(Site, PauseCauses.Drift, record.PauseDetail ?? "");
-        }
+            _listener.Paused(Site, PauseCauses.Drift, record.PauseDetail ?? "");
         return record.Paused;
     }
 
@@ -133,20 +166,17 @@ public sealed partial class AutomationMonitor
                     ("lower", broken.Bounds.Lower), ("alpha", broken.Alpha))));
         }, ct);
         if (pausedNow)
-        {
-            _metrics.CountPause(PauseCauses.AuditBreaker);
-            LogPaused(Site, PauseCauses.AuditBreaker, record.PauseDetail ?? "");
-        }
+            _listener.Paused(Site, PauseCauses.AuditBreaker, record.PauseDetail ?? "");
     }
 
     /// <summary>An admin's resume: the drift statistics start over. Refused while the audit sample still shows a class
     /// above its promise (that needs a recertified bundle, not a click).</summary>
-    public async Task<AutomationStatusView> ResumeAsync(string actor, string? reason, CancellationToken ct)
+    public async Task<ResumeResult> ResumeAsync(string actor, string? reason, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 2000)
-            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidReason, "a reason (1 to 2000 characters) is required to resume automation");
+            return new ResumeResult(ResumeOutcome.InvalidReason, "a reason (1 to 2000 characters) is required to resume automation");
         if (_options.AuditBreaker && AuditBreaker.Tripped(await AuditAsync(ct)) is { } broken)
-            throw new ApiException(StatusCodes.Status409Conflict, ApiErrorCodes.AuditBoundExceeded,
+            return new ResumeResult(ResumeOutcome.AuditBoundExceeded,
                 $"the audit sample shows automated {broken.PredictedClass} answers above the promised {broken.Alpha:P1} " +
                 $"(at least {broken.Bounds.Lower:P1}): recertify the model at this site (cxrqa recalibrate) instead");
         var wasPaused = false;
@@ -160,9 +190,9 @@ public sealed partial class AutomationMonitor
                         ("films", current.Films))));
         }, ct);
         if (!wasPaused)
-            throw new ApiException(StatusCodes.Status409Conflict, ApiErrorCodes.NotPaused, "automation is not paused");
-        LogResumed(Site, actor);
-        return await StatusAsync(ct);
+            return new ResumeResult(ResumeOutcome.NotPaused, "automation is not paused");
+        _listener.Resumed(Site, actor);
+        return new ResumeResult(ResumeOutcome.Resumed, "automation resumed");
     }
 
     public async Task<AutomationStatusView> StatusAsync(CancellationToken ct)
@@ -202,16 +232,4 @@ public sealed partial class AutomationMonitor
             o[key] = value is null ? null : JsonSerializer.SerializeToNode(value);
         return o.ToJsonString();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "automation paused at site {Site} ({Cause}): {Detail}")]
-    private partial void LogPaused(string site, string cause, string detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "automation resumed at site {Site} by {Actor}")]
-    private partial void LogResumed(string site, string actor);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "automation monitor of site {Site} started over: reference {Previous} -> {Reference}")]
-    private partial void LogReset(string site, string previous, string reference);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "drift monitor of site {Site}: alarm level {Threshold:F2} for {Rate:P1} false alarms over {Horizon} films (simulated {Simulated:P2})")]
-    private partial void LogDrift(string site, double threshold, double rate, int horizon, double simulated);
 }

@@ -1,6 +1,6 @@
 using CxrQa.Storage;
 
-namespace CxrQa.Server.Monitoring;
+namespace CxrQa.Admin.Automation;
 
 /// <summary>Whether answers are automated at this site, why not, and the evidence (GET /admin/automation, /health,
 /// /reviews/stats, /metrics).</summary>

@@ -1,6 +1,6 @@
 using CxrQa.Core.Monitoring;
 
-namespace CxrQa.Server.Monitoring;
+namespace CxrQa.Admin.Automation;
 
 /// <summary>The production monitors (section "CxrQa:Automation").</summary>
 public sealed class AutomationOptions
