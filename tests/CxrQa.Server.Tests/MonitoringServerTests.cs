@@ -51,6 +51,10 @@ public sealed class MonitoringServerTests(ITestOutputHelper output)
 
         Assert.True(pausedAt is null, $"paused after {pausedAt} in-distribution films:\n{await server.Client.GetStringAsync("/health")}");
         Assert.DoesNotContain(answers, a => a["reasons"]!.AsArray().Any(r => r!.GetValue<string>() == "automation_paused"));
+        // The shipped bundle never automates Normal: a sure Normal is not "low confidence", and the answer says so.
+        var normal = answers.First(a => a["prediction"]!.GetValue<string>() == "Normal" && a["confidence"]!.GetValue<double>() > 0.95
+            && a["reasons"]!.AsArray().Select(r => r!.GetValue<string>()).SequenceEqual(["low_confidence"]));
+        Assert.Equal("Normal answers are not yet certified at this site: routed to radiologist", normal["message"]!.GetValue<string>());
         var metrics = await server.Client.GetStringAsync("/metrics");
         Assert.Contains("cxrqa_automation_paused{site=\"default\",cause=\"none\"} 0", metrics);
         Assert.Contains("cxrqa_drift_statistic{site=\"default\",signal=\"uncertainty_high\"}", metrics);
