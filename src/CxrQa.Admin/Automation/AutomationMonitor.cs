@@ -152,7 +152,7 @@ public sealed class AutomationMonitor
         if (AuditBreaker.Tripped(await AuditAsync(ct)) is not { } broken)
             return;
         var detail = $"audit sample: automated {broken.PredictedClass} answers are wrong more often than the promised {broken.Alpha:P1} " +
-            $"({broken.Bounds.Errors} of {broken.Bounds.Samples} wrong; at least {broken.Bounds.Lower:P1} with {1 - _options.AuditDelta:P0} confidence at any time)";
+            $"({broken.Bounds.Errors} of {broken.Bounds.Samples} wrong; at least {broken.Bounds.Lower:P1} with {1 - ClassDelta:P1} confidence at any time)";
         var pausedNow = false;
         var record = await _store.UpdateAsync(Site, Reference, _clock.GetUtcNow(), current =>
         {
@@ -204,7 +204,7 @@ public sealed class AutomationMonitor
             _calibration.Horizon, _calibration.SimulatedFalseAlarmRate, _drift.MinimumFilms,
             _drift.Signals.Select(s => new DriftSignalView(s.Name, s.Description, statistics.GetValueOrDefault(s.Name), s.ReferenceRate, s.AlternativeRate)).ToList());
         var audit = (await AuditAsync(ct)).Select(a => new ClassAuditView(a.PredictedClass, a.Alpha, a.Bounds.Samples, a.Bounds.Errors,
-            a.Bounds.Rate, a.Bounds.Lower, a.Bounds.Upper, 1 - _options.AuditDelta, a.Broken)).ToList();
+            a.Bounds.Rate, a.Bounds.Lower, a.Bounds.Upper, 1 - ClassDelta, a.Broken)).ToList();
         return new AutomationStatusView(Site, current.Paused, current.PauseCause, current.PauseDetail, current.PausedAt, Reference,
             current.Films, drift, audit);
     }
@@ -219,8 +219,11 @@ public sealed class AutomationMonitor
         {
             var c = counts.GetValueOrDefault(a.Key);
             return (a.Key, a.Value, c?.Errors ?? 0, c?.Samples ?? 0);
-        }), _options.AuditDelta);
+        }), ClassDelta);
     }
+
+    /// <summary>Each class's sequence runs at delta / classes, so a false trip of either, ever, has probability at most delta.</summary>
+    private double ClassDelta => _options.AuditDelta / _alphas.Count;
 
     private static Dictionary<string, double> Statistics(AutomationRecord record) =>
         JsonSerializer.Deserialize<Dictionary<string, double>>(record.StatisticsJson) ?? [];

@@ -19,7 +19,8 @@ public sealed class AutomationOptions
     /// <summary>Pause when the audit sample's anytime-valid lower bound on a class's automated error passes its alpha.</summary>
     public bool AuditBreaker { get; set; } = true;
 
-    /// <summary>One minus the confidence of each class's error sequence.</summary>
+    /// <summary>Probability that the breaker ever opens while both classes keep their promise, over the model's whole
+    /// life; each class's error sequence is run at half of it.</summary>
     public double AuditDelta { get; set; } = 0.05;
 
     /// <summary>The promise checked when the bundle's policy certifies none (a fixed-threshold deployment).</summary>
