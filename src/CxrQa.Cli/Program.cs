@@ -12,5 +12,6 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     EnsembleCommand.Create(),
     KeysCommand.Create(),
     ExportReviewsCommand.Create(),
+    RecalibrateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CxrQa.Admin;
+using CxrQa.Admin.Automation;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
@@ -12,6 +13,7 @@ using CxrQa.Server.Endpoints;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
+using CxrQa.Server.Monitoring;
 using CxrQa.Server.Reviews;
 using CxrQa.Server.Security;
 using CxrQa.Storage;
@@ -41,6 +43,8 @@ if (!(options.AuditSampleFraction is >= 0 and <= 1))
     throw new InvalidOperationException($"CxrQa:AuditSampleFraction must be between 0 and 1 (is {options.AuditSampleFraction})");
 if (options.ClaimDuration <= TimeSpan.Zero)
     throw new InvalidOperationException($"CxrQa:ClaimDuration must be positive (is {options.ClaimDuration})");
+var automationOptions = builder.Configuration.GetSection(AutomationOptions.Section).Get<AutomationOptions>() ?? new AutomationOptions();
+automationOptions.Validate();
 var settings = DatabaseSettings.Resolve(
     builder.Configuration["data-dir"] ?? options.DataDirectory,
     builder.Configuration.GetConnectionString("Postgres"));
@@ -63,6 +67,10 @@ builder.Services.AddSingleton<ICaseStore, SqlCaseStore>();
 builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
 builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
 builder.Services.AddSingleton<IAuditLog, SqlAuditLog>();
+builder.Services.AddSingleton<IAutomationStore, SqlAutomationStore>();
+builder.Services.AddSingleton(automationOptions);
+builder.Services.AddSingleton<IAutomationListener, ServerAutomationListener>();
+builder.Services.AddSingleton<AutomationMonitor>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ReviewService>();
 builder.Services.AddSingleton<CaseFiles>();
@@ -97,6 +105,7 @@ startupLog.LogInformation("database: {Database}; migrations applied now: [{Appli
 var grace = options.OrphanGracePeriod ?? (database.Dialect == SqlDialect.Postgres ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
 await app.Services.GetRequiredService<CaseFiles>().CleanOrphansAsync(app.Services.GetRequiredService<ICaseStore>(), grace, app.Lifetime.ApplicationStopping);
 var screening = app.Services.GetRequiredService<ScreeningService>();
+await app.Services.GetRequiredService<AutomationMonitor>().StartAsync(app.Lifetime.ApplicationStopping);
 startupLog.LogInformation("model: {Name} {Version}; data directory: {DataDirectory}", screening.Model.Name, screening.Model.Version, settings.DataDirectory);
 
 app.UseExceptionHandler();
@@ -124,6 +133,7 @@ app.MapCases();
 app.MapReviews();
 app.MapAudit();
 app.MapOps();
+app.MapAdmin();
 app.MapReviewPage();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -149,6 +149,54 @@ public static class SchemaMigrations
                 INSERT INTO reviews (case_id, state, origin, queued_at)
                     SELECT id, 'pending', 'routed', created_at FROM cases WHERE status = 'pending_review';
                 """),
+        // The site's automation switch and the drift monitor's running statistics (one row per site, shared by the
+        // replicas), and its own append-only trail: a pause or a resume concerns no single case, so it cannot be an
+        // audit_events row (case_id is required there).
+        new(4, "automation state",
+            Sqlite: """
+                CREATE TABLE automation_state (
+                    site TEXT PRIMARY KEY,
+                    reference_id TEXT NOT NULL,
+                    paused INTEGER NOT NULL DEFAULT 0,
+                    paused_at TEXT NULL,
+                    pause_cause TEXT NULL,
+                    pause_detail TEXT NULL,
+                    films INTEGER NOT NULL DEFAULT 0,
+                    statistics_json TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE automation_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    site TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    detail_json TEXT NOT NULL
+                );
+                CREATE INDEX ix_automation_events_site ON automation_events (site, id);
+                """,
+            Postgres: """
+                CREATE TABLE automation_state (
+                    site TEXT PRIMARY KEY,
+                    reference_id TEXT NOT NULL,
+                    paused BOOLEAN NOT NULL DEFAULT FALSE,
+                    paused_at TIMESTAMPTZ NULL,
+                    pause_cause TEXT NULL,
+                    pause_detail TEXT NULL,
+                    films BIGINT NOT NULL DEFAULT 0,
+                    statistics_json TEXT NOT NULL,
+                    updated_at TIMESTAMPTZ NOT NULL
+                );
+                CREATE TABLE automation_events (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    site TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    at TIMESTAMPTZ NOT NULL,
+                    detail_json TEXT NOT NULL
+                );
+                CREATE INDEX ix_automation_events_site ON automation_events (site, id);
+                """),
     ];
 
     private const string CreateTable = """

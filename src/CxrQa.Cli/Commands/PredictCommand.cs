@@ -1,7 +1,9 @@
 using System.CommandLine;
+using CxrQa.Admin.Automation;
 using CxrQa.Cli.Output;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Explain;
+using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Review;
 using CxrQa.Core.Routing;
@@ -32,33 +34,48 @@ public static class PredictCommand
             Description = "Folder for one Grad-CAM overlay PNG per film (<name>.gradcam.png, at the film's own size).",
         };
         var batchSize = CommonOptions.BatchSize();
+        var dataDir = new Option<string?>("--data-dir")
+        {
+            Description = "A server's data directory: the films join that site's monitored stream and its pause applies (as on the server).",
+        };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string of that server (with --data-dir)." };
+        var site = new Option<string>("--site") { Description = "The site (CxrQa:Automation:Site) whose stream the films join.", DefaultValueFactory = _ => "default" };
 
         var command = new Command("predict", "Screen chest X-ray films (JPEG, PNG, DICOM) and route each one.")
         {
-            paths, model, reviewDir, format, threshold, heatmaps, batchSize,
+            paths, model, reviewDir, format, threshold, heatmaps, batchSize, dataDir, postgres, site,
         };
         command.SetAction((parse, ct) => RunAsync(new PredictRequest(
             parse.GetValue(paths)!, parse.GetValue(model), parse.GetValue(reviewDir)!, parse.GetValue(format)!,
-            parse.GetValue(threshold), parse.GetValue(heatmaps), parse.GetValue(batchSize)), ct));
+            parse.GetValue(threshold), parse.GetValue(heatmaps), parse.GetValue(batchSize), parse.GetValue(dataDir),
+            parse.GetValue(postgres), parse.GetValue(site)!), ct));
         return command;
     }
 
     private sealed record PredictRequest(string[] Paths, string? Model, string ReviewDir, string Format, double? Threshold,
-        string? HeatmapDir, int BatchSize);
+        string? HeatmapDir, int BatchSize, string? DataDir, string? Postgres, string Site);
 
     private static async Task<int> RunAsync(PredictRequest request, CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
         var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = request.Threshold } };
         ScreeningService service;
+        ModelBundle bundle;
         try
         {
-            (service, _) = ScreeningServiceFactory.Create(request.Model, options);
+            (service, bundle) = ScreeningServiceFactory.Create(request.Model, options);
         }
         catch (CxrQaException e)
         {
             StandardStreams.Error(err, e.Message);
             return ExitCodes.Setup;
+        }
+        AutomationMonitor? monitor = null;
+        if (request.DataDir is not null)
+        {
+            monitor = await SiteMonitor.CreateAsync(request.DataDir, request.Postgres, request.Site, bundle, service, err, ct);
+            if (monitor is null)
+                return ExitCodes.Setup;
         }
 
         var listing = await FilmFiles.ExpandAsync(request.Paths, ct);
@@ -70,8 +87,12 @@ public static class PredictCommand
         var lines = new List<PredictionLine>(listing.Films.Count);
         await StandardStreams.WithProgressAsync(err, "screening", listing.Films.Count, async advance =>
         {
-            await foreach (var screened in new FileScreening(service, options).ScreenAsync(listing.Films, request.BatchSize, ct))
+            await foreach (var item in new FileScreening(service, options).ScreenAsync(listing.Films, request.BatchSize, ct))
             {
+                var screened = item;
+                // The same pause rule as the server's, in the same place: after routing, before anything is written.
+                if (monitor is not null && screened.Outcome.Result is { } answer)
+                    screened = screened with { Outcome = screened.Outcome with { Result = await monitor.ApplyAsync(answer, ct) } };
                 var line = await ToLineAsync(screened, service, writer, heatmapWriter, ct);
                 lines.Add(line);
                 if (request.Format == "jsonl")

@@ -26,10 +26,13 @@ public static class ReasonCodes
     /// films.</summary>
     public const string EnsembleDisagreement = "ensemble_disagreement";
 
+    /// <summary>The film would have been automated, but the site's monitors paused automation (drift or audit breaker).</summary>
+    public const string AutomationPaused = "automation_paused";
+
     /// <summary>Every code above, for validation and documentation.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         LowConfidence, TooSmall, BlankOrSaturated, LowContrast, ColourImage, NotChestModality, LateralView,
-        PossiblyInverted, OutOfDistribution, FeatureShift, EnsembleDisagreement,
+        PossiblyInverted, OutOfDistribution, FeatureShift, EnsembleDisagreement, AutomationPaused,
     ];
 }

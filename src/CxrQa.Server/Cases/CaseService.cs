@@ -6,6 +6,7 @@ using CxrQa.Core.Pipeline;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Cases;
@@ -24,9 +25,10 @@ public sealed partial class CaseService(
     ICaseStore store,
     ServerOptions options,
     ServerMetrics metrics,
+    AutomationMonitor monitor,
     ILogger<CaseService> logger)
 {
-    public bool CertifiedPolicy { get; } = screening.Trust.RiskControl is not null;
+    public RoutingPolicyFacts Policy { get; } = RoutingPolicyFacts.From(screening.Trust);
 
     public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, string actor, CancellationToken cancellationToken)
     {
@@ -42,10 +44,13 @@ public sealed partial class CaseService(
                 answers[i] = new CaseOutcome(outcome.Input.Name, null, ApiException.FromFilm(outcome.Error.Code, outcome.Error.Message));
                 continue;
             }
+            // The one place the site's pause applies: after routing, before the answer is stored. Every answered film
+            // joins the monitored stream, whatever its routing.
+            result = await monitor.ApplyAsync(result, cancellationToken);
             var (record, review) = await StoreAsync(outcome, result, actor, cancellationToken);
             metrics.CountAnswer(record.Status, result.Decision.Reasons);
             LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");
-            answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, CertifiedPolicy, review), null);
+            answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, Policy, review), null);
         }
         return answers;
     }

@@ -26,14 +26,14 @@ public sealed record CaseView(
     ReviewItem? Review)
 {
     /// <param name="review">The case's review row (without the case fields), or null when it is not in the queue.</param>
-    public static CaseView From(CaseRecord record, bool certifiedPolicy, ReviewRecord? review)
+    public static CaseView From(CaseRecord record, RoutingPolicyFacts policy, ReviewRecord? review)
     {
         var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
         var quality = JsonNode.Parse(record.MetadataJson) as JsonObject ?? new JsonObject();
         quality["ood_score"] = record.OodScore is { } ood ? JsonValue.Create(Math.Round(ood, 4)) : null;
         return new CaseView(
             record.Id, record.CreatedAt, record.Prediction, record.Confidence, record.PneumoniaProbability, record.Status,
-            reasons, ReviewMessages.For(record.Status, reasons, certifiedPolicy),
+            reasons, ReviewMessages.For(record.Status, record.Prediction, reasons, policy),
             CaseUrls.Image(record.Id), CaseUrls.Heatmap(record.Id),
             JsonSerializer.Deserialize<double[][]>(record.HeatmapGridJson) ?? [],
             quality, new ModelView(record.ModelName, record.ModelVersion), record.InputSha256,
@@ -48,25 +48,46 @@ public sealed record FailedItemView(string File, FailedItemError Error);
 
 public sealed record FailedItemError(string Code, string Message, int Status);
 
-/// <summary>Why a case went where it went, in words for the person reading the answer.</summary>
+/// <summary>What the routing policy in force certifies, for the words of an answer.</summary>
+/// <param name="Certified">Risk-controlled (certified thresholds) rather than a fixed confidence rule.</param>
+/// <param name="AutomatableClasses">The predicted classes the certificate lets the service answer on its own.</param>
+public sealed record RoutingPolicyFacts(bool Certified, IReadOnlySet<string> AutomatableClasses)
+{
+    public static RoutingPolicyFacts From(CxrQa.Core.Trust.BundleTrust trust)
+    {
+        if (trust.RiskControl is not { } risk)
+            return new RoutingPolicyFacts(false, new HashSet<string> { "Normal", "Pneumonia" });
+        var classes = new HashSet<string>();
+        if (risk.Normal.Threshold is not null)
+            classes.Add("Normal");
+        if (risk.Pneumonia.Threshold is not null)
+            classes.Add("Pneumonia");
+        return new RoutingPolicyFacts(true, classes);
+    }
+}
+
+/// <summary>Why a case went where it went, in words a radiologist reads.</summary>
 public static class ReviewMessages
 {
-    public static string For(string status, IReadOnlyList<string> reasons, bool certifiedPolicy)
+    public static string For(string status, string prediction, IReadOnlyList<string> reasons, RoutingPolicyFacts policy)
     {
         if (status == "automated")
-            return certifiedPolicy
+            return policy.Certified
                 ? "Automated answer within the certified error rate"
                 : "Automated answer: confidence at or above the configured threshold";
         if (reasons.Count == 0)
             return "Routed to radiologist";
-        if (reasons is [ReasonCodes.LowConfidence])
-            return "Low confidence prediction routed to radiologist";
-        return string.Join("; ", reasons.Select(Phrase)) + ": routed to radiologist";
+        return string.Join("; ", reasons.Select(r => Phrase(r, prediction, policy))) + ": routed to radiologist";
     }
 
-    private static string Phrase(string reason) => reason switch
+    private static string Phrase(string reason, string prediction, RoutingPolicyFacts policy) => reason switch
     {
-        ReasonCodes.LowConfidence => "Low confidence prediction",
+        // A Normal at 0.977 is not "low confidence" when Normal answers are never automated: say what is true.
+        ReasonCodes.LowConfidence when policy.Certified && !policy.AutomatableClasses.Contains(prediction) =>
+            $"{prediction} answers are not yet certified at this site",
+        ReasonCodes.LowConfidence => $"Confidence below the certified level for {prediction} answers",
+        ReasonCodes.AutomationPaused =>
+            "Automated answers are paused at this site (its monitors saw films or audited errors unlike the certified ones)",
         ReasonCodes.OutOfDistribution => "Film looks unlike the training films (out of distribution)",
         ReasonCodes.FeatureShift => "Film differs from the training films in exposure, texture, framing or anatomy",
         ReasonCodes.EnsembleDisagreement => "The model's independently trained members disagree on this film",

@@ -36,7 +36,7 @@ public static class CaseEndpoints
         if (record is null)
             return NotFound(id);
         var review = await reviews.GetAsync(id, ct);
-        return TypedResults.Ok(CaseView.From(record, cases.CertifiedPolicy, review?.Review));
+        return TypedResults.Ok(CaseView.From(record, cases.Policy, review?.Review));
     }
 
     private static async Task<IResult> PreviewAsync(string id, ICaseStore store, CaseFiles files, FilmPreviews previews, int longSide,

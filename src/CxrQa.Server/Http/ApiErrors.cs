@@ -26,6 +26,9 @@ public static class ApiErrorCodes
     public const string InvalidLabel = "invalid_label";
     public const string InvalidNote = "invalid_note";
     public const string InvalidQuery = "invalid_query";
+    public const string InvalidReason = "invalid_reason";
+    public const string NotPaused = "not_paused";
+    public const string AuditBoundExceeded = "audit_bound_exceeded";
 
     /// <summary>HTTP status for a film error code.</summary>
     public static int StatusFor(string code) => code switch

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Metrics;
@@ -17,6 +18,7 @@ public sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, long> _answers = new();
     private readonly ConcurrentDictionary<string, long> _reasons = new();
     private readonly ConcurrentDictionary<string, long> _errors = new();
+    private readonly ConcurrentDictionary<string, long> _pauses = new();
     private readonly Histogram _batchSize = new([1, 2, 4, 8, 16, 32]);
 
     public void ObserveRequest(string route, string method, int statusCode, double seconds) =>
@@ -33,9 +35,15 @@ public sealed class ServerMetrics
 
     public void ObserveBatch(int films) => _batchSize.Observe(films);
 
+    /// <summary>A pause this replica raised (the shared state says whether automation is paused now).</summary>
+    public void CountPause(string cause) => _pauses.AddOrUpdate(cause, 1, (_, n) => n + 1);
+
     /// <param name="reviews">Review counts read from the database at scrape time (every replica reports the shared
     /// queue); null when the database did not answer, and then the review series are left out.</param>
-    public string Render(ReviewStats? reviews, int inferenceQueueDepth, string modelName, string modelVersion)
+    /// <param name="automation">The site's automation state and monitors, read from the database at scrape; null when
+    /// it did not answer.</param>
+    public string Render(ReviewStats? reviews, int inferenceQueueDepth, string modelName, string modelVersion,
+        AutomationStatusView? automation = null)
     {
         var sb = new StringBuilder();
         sb.Append("# HELP cxrqa_http_request_duration_seconds Time to answer an HTTP request, by route template.\n");
@@ -54,6 +62,9 @@ public sealed class ServerMetrics
 
         if (reviews is not null)
             WriteReviews(sb, reviews);
+        Counter(sb, "cxrqa_automation_pauses_total", "Pauses of automation raised by this replica, by cause.", "cause", _pauses, ["drift", "audit_breaker"]);
+        if (automation is not null)
+            AutomationMetrics.Write(sb, automation);
         Gauge(sb, "cxrqa_inference_queue_depth", "Requests waiting for the inference worker.", inferenceQueueDepth);
         sb.Append("# HELP cxrqa_model_info The model bundle being served.\n# TYPE cxrqa_model_info gauge\n");
         sb.Append("cxrqa_model_info{name=\"").Append(Escape(modelName)).Append("\",version=\"").Append(Escape(modelVersion)).Append("\"} 1\n");

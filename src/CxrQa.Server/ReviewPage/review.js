@@ -17,7 +17,7 @@
     appView: $('app-view'), session: $('session'), whoami: $('whoami'), logout: $('logout'),
     error: $('error'), notice: $('notice'),
     tabs: [...document.querySelectorAll('[role="tab"]')], list: $('queue-list'), more: $('more'),
-    refresh: $('refresh'), total: $('queue-total'),
+    refresh: $('refresh'), total: $('queue-total'), automation: $('automation'),
     canvas: $('film'), viewerEmpty: $('viewer-empty'), readout: $('wl-readout'),
     panel: $('case-panel'), caseId: $('case-id'),
     fModel: $('f-model'), fReasons: $('f-reasons'), fOrigin: $('f-origin'), fState: $('f-state'),
@@ -191,6 +191,27 @@
       const n = stats[span.dataset.count];
       span.textContent = Number.isInteger(n) ? `(${n})` : '';
     }
+    renderAutomation(stats.automation);
+  }
+
+  // Whether this site answers on its own, the drift monitor's nearest signal and the audit sample's bounds per class.
+  function renderAutomation(a) {
+    if (!a) { el.automation.hidden = true; return; }
+    const parts = [a.paused ? `Automation PAUSED at site ${a.site}: ${a.detail ?? a.cause}` : `Automated answers on at site ${a.site}`];
+    if (a.drift && a.drift.signals.length) {
+      const top = a.drift.signals.reduce((m, s) => (s.statistic > m.statistic ? s : m));
+      parts.push(`drift ${top.statistic.toFixed(1)} / ${a.drift.threshold.toFixed(1)} (${top.name}, ${a.films_observed} films)`);
+    }
+    for (const c of a.audit || []) {
+      if (c.samples > 0) parts.push(`${c.predicted_class} audit: ${c.errors}/${c.samples} wrong, error ${pct(c.lower)}–${pct(c.upper)} (promise ${pct(c.alpha)})`);
+    }
+    el.automation.textContent = parts.join(' · ');
+    el.automation.classList.toggle('paused', !!a.paused);
+    el.automation.hidden = false;
+  }
+
+  function pct(x) {
+    return typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '?';
   }
 
   async function loadQueue(append = false) {
@@ -231,7 +252,7 @@
       lines.className = 'lines';
       const c = item.case || {};
       lines.append(
-        line(`${c.prediction ?? '?'} · p ${fixed(c.pneumonia_probability)}`, 'title'),
+        line(c.blinded ? 'AI answer hidden (audit sample)' : `${c.prediction ?? '?'} · p ${fixed(c.pneumonia_probability)}`, 'title'),
         line((c.reasons && c.reasons.length ? c.reasons.join(', ') : 'no reasons'), 'reasons'),
         line(originText(item.origin), 'origin'),
         line(queueStateLine(item), 'who'),
@@ -318,7 +339,10 @@
     if (!item) return;
     const c = item.case || {};
     el.caseId.textContent = item.case_id;
-    el.fModel.textContent = `${c.prediction} · p(pneumonia) ${fixed(c.pneumonia_probability)} · confidence ${fixed(c.confidence)} · ${c.status}`;
+    // A blinded audit sample: the radiologist's read must not lean on the AI's answer, so none is shown.
+    el.fModel.textContent = c.blinded
+      ? c.message
+      : `${c.prediction} · p(pneumonia) ${fixed(c.pneumonia_probability)} · confidence ${fixed(c.confidence)} · ${c.status}`;
     const chips = (c.reasons || []).map((r) => {
       const chip = document.createElement('span');
       chip.className = 'chip';

@@ -1,6 +1,8 @@
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Pipeline;
+using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
+using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Reviews;
@@ -13,6 +15,8 @@ public sealed partial class ReviewService(
     IReviewStore store,
     ScreeningService screening,
     ServerOptions options,
+    AutomationOptions automation,
+    AutomationMonitor monitor,
     TimeProvider clock,
     ILogger<ReviewService> logger)
 {
@@ -23,7 +27,7 @@ public sealed partial class ReviewService(
     /// <summary>One-sided level of the audit-sample error bound.</summary>
     public const double UpperBoundDelta = 0.05;
 
-    private readonly bool _certifiedPolicy = screening.Trust.RiskControl is not null;
+    private readonly RoutingPolicyFacts _policy = RoutingPolicyFacts.From(screening.Trust);
 
     public async Task<ReviewListView> ListAsync(string? status, int? limit, int? offset, CancellationToken ct)
     {
@@ -65,10 +69,25 @@ public sealed partial class ReviewService(
         if (note is { Length: > MaxNoteLength })
             throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidNote, $"note is limited to {MaxNoteLength} characters");
         var change = await store.DecideAsync(caseId, actor, label, note, clock.GetUtcNow(), ct);
-        return await AnswerAsync(change, caseId, actor, "decided", ct);
+        var item = await AnswerAsync(change, caseId, actor, "decided", ct);
+        // A decided audit sample is new evidence on the automated error: the breaker looks at once. The decision is
+        // already committed, so a failure here must not turn it into an error answer.
+        if (item.Origin == ReviewOrigins.AuditSample)
+        {
+            try
+            {
+                await monitor.CheckAuditAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogBreakerCheckFailed(e);
+            }
+        }
+        return item;
     }
 
-    public async Task<ReviewStatsView> StatsAsync(CancellationToken ct) => ToView(await store.StatsAsync(ct));
+    public async Task<ReviewStatsView> StatsAsync(CancellationToken ct) =>
+        ToView(await store.StatsAsync(ct)) with { Automation = await monitor.StatusAsync(ct) };
 
     public static ReviewStatsView ToView(ReviewStats stats)
     {
@@ -100,10 +119,14 @@ public sealed partial class ReviewService(
         }
     }
 
-    private ReviewItem Item(ReviewWithCase r) => ReviewItem.From(r.Review, ReviewCaseView.From(r.Case, _certifiedPolicy));
+    private ReviewItem Item(ReviewWithCase r) => ReviewItem.From(r.Review, ReviewCaseView.From(r.Case, _policy,
+        blind: automation.BlindAuditSamples && r.Review.Origin == ReviewOrigins.AuditSample && r.Review.State != ReviewStates.Decided));
 
     private static ApiException NoReview() =>
         new(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "no review for this case");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the audit breaker could not be checked after a decision")]
+    private partial void LogBreakerCheckFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "review of case {CaseId} {Action} by {Actor}")]
     private partial void LogChanged(string caseId, string action, string actor);

@@ -26,33 +26,44 @@ public sealed record ReviewItem(
         r.Label, r.Note, caseView);
 }
 
-/// <summary>What a reviewer needs of the case: the model's answer and where to fetch the pictures.</summary>
+/// <summary>What a reviewer needs of the case: the model's answer and where to fetch the pictures. For a blinded
+/// audit sample the answer (prediction, probabilities, reasons, heatmap) is left out: the audit measures the AI's
+/// error only if the radiologist reads the film without it.</summary>
 public sealed record ReviewCaseView(
-    string Prediction,
-    double PneumoniaProbability,
-    double Confidence,
+    string? Prediction,
+    double? PneumoniaProbability,
+    double? Confidence,
     string Status,
     IReadOnlyList<string> Reasons,
     string Message,
     DateTimeOffset Created,
-    double[][] HeatmapGrid,
+    double[][]? HeatmapGrid,
     string ImageUrl,
     string DisplayUrl,
     string ThumbnailUrl,
-    string HeatmapUrl)
+    string? HeatmapUrl,
+    bool Blinded)
 {
-    public static ReviewCaseView From(CaseRecord record, bool certifiedPolicy)
+    public const string BlindedMessage = "Audit sample: read this film on its own; the AI's answer is hidden until the audit is over";
+
+    public static ReviewCaseView From(CaseRecord record, RoutingPolicyFacts policy, bool blind)
     {
-        var view = CaseView.From(record, certifiedPolicy, review: null);
+        var view = CaseView.From(record, policy, review: null);
+        if (blind)
+            return new ReviewCaseView(null, null, null, view.Status, [], BlindedMessage, view.Created, null, view.ImageUrl,
+                CaseUrls.Display(record.Id), CaseUrls.Thumbnail(record.Id), null, true);
         return new ReviewCaseView(view.Prediction, view.PneumoniaProbability, view.Confidence, view.Status, view.Reasons,
             view.Message, view.Created, view.HeatmapGrid, view.ImageUrl, CaseUrls.Display(record.Id),
-            CaseUrls.Thumbnail(record.Id), view.HeatmapUrl);
+            CaseUrls.Thumbnail(record.Id), view.HeatmapUrl, false);
     }
 }
 
 public sealed record ReviewListView(IReadOnlyList<ReviewItem> Items, long Total, int Limit, int Offset);
 
-public sealed record ReviewStatsView(long Pending, long Claimed, long Decided, AuditSampleStatsView AuditSample);
+/// <param name="Automation">Whether this site answers on its own, and the monitors' evidence (null when the
+/// automation state could not be read).</param>
+public sealed record ReviewStatsView(long Pending, long Claimed, long Decided, AuditSampleStatsView AuditSample,
+    CxrQa.Admin.Automation.AutomationStatusView? Automation = null);
 
 /// <summary>Sampled automated answers checked by a reviewer: the realised automated error rate and its one-sided 95 %
 /// Clopper-Pearson upper bound (null until one is decided).</summary>

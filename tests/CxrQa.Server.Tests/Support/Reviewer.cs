@@ -18,6 +18,8 @@ public sealed class Reviewer(HttpClient client, string key)
     public Task<HttpResponseMessage> DecideAsync(string id, string label, string? note = null) =>
         SendAsync(HttpMethod.Post, $"/reviews/{id}/decision", JsonContent.Create(new JsonObject { ["label"] = label, ["note"] = note }));
 
+    public Task<HttpResponseMessage> PostAsync(string path, JsonObject body) => SendAsync(HttpMethod.Post, path, JsonContent.Create(body));
+
     public async Task<JsonNode> JsonAsync(string path) => await Http.JsonAsync(await GetAsync(path));
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)

@@ -38,6 +38,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
+    public const string DriftMonitorSetting = "CxrQa:Automation:DriftMonitor";
+    public const string AuditBreakerSetting = "CxrQa:Automation:AuditBreaker";
+
     public static string BuiltDll(string project, string assembly)
     {
         var path = Path.Combine(TestData.RepoRoot, "src", project, "bin", Configuration, "net10.0", "linux-x64", assembly + ".dll");
@@ -62,7 +65,12 @@ public sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.ArgumentList.Add("--data-dir");
         info.ArgumentList.Add(dataDirectory);
+        // The production monitors are off unless a test turns them on (MonitoringServerTests): the other tests stream
+        // made-up films (noise, one class only) that would rightly pause automation and change their answers.
+        var all = new Dictionary<string, string> { [DriftMonitorSetting] = "false", [AuditBreakerSetting] = "false" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            all[key] = value;
+        foreach (var (key, value) in all)
             info.ArgumentList.Add($"--{key}={value}");
         info.Environment.Remove("CXRQA_POSTGRES");
         info.Environment.Remove("CXRQA_DATA_DIR");

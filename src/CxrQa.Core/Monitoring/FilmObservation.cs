@@ -1,0 +1,42 @@
+using CxrQa.Core.Routing;
+
+namespace CxrQa.Core.Monitoring;
+
+/// <summary>
+/// The values the drift monitor reads from one answered film, by name; the calibration reference uses the same names
+/// (<see cref="CalibrationReference"/>), so a film and the reference are compared like for like.
+/// </summary>
+public static class FilmObservation
+{
+    /// <summary>1 - confidence of the predicted class (high = unsure).</summary>
+    public const string Uncertainty = "uncertainty";
+    /// <summary>The OOD gate's score (high = unlike the training films).</summary>
+    public const string OodScore = "ood_score";
+    /// <summary>1 when the answer is Pneumonia, else 0.</summary>
+    public const string PredictedPneumonia = "predicted_pneumonia";
+    /// <summary>1 when the answer is Normal, else 0 (watched separately so a fall of the Pneumonia rate alarms too).</summary>
+    public const string PredictedNormal = "predicted_normal";
+
+    /// <summary>The names a live film supplies; reference columns outside this set are not watched.</summary>
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Uncertainty, OodScore, PredictedPneumonia, PredictedNormal,
+    };
+
+    /// <param name="pneumoniaProbability">Calibrated probability of pneumonia (the screening's answer).</param>
+    /// <param name="oodScore">NaN when the bundle has no OOD gate (the signal then skips the film).</param>
+    public static Dictionary<string, double> From(double pneumoniaProbability, double oodScore)
+    {
+        var prediction = BinaryPrediction.FromPneumoniaProbability(pneumoniaProbability);
+        var pneumonia = prediction.Class == ScreeningClass.Pneumonia ? 1.0 : 0.0;
+        var values = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [Uncertainty] = 1 - prediction.Confidence,
+            [PredictedPneumonia] = pneumonia,
+            [PredictedNormal] = 1 - pneumonia,
+        };
+        if (double.IsFinite(oodScore))
+            values[OodScore] = oodScore;
+        return values;
+    }
+}
