@@ -28,10 +28,10 @@ COPY src/CxrQa.Core/ src/CxrQa.Core/
 COPY src/CxrQa.Storage/ src/CxrQa.Storage/
 COPY src/CxrQa.Admin/ src/CxrQa.Admin/
 # Only the shipped default bundle (Core copies models/** to the output).
-COPY models/cxrqa-finetuned-resnet18/ models/cxrqa-finetuned-resnet18/
+COPY models/cxrqa-ensemble-resnet18/ models/cxrqa-ensemble-resnet18/
 RUN dotnet publish src/CxrQa.Server/CxrQa.Server.csproj -c Release --no-restore -o /app \
  && test -f /app/backbone/ResNet18.onnx \
- && test -f /app/models/cxrqa-finetuned-resnet18/model.onnx \
+ && test -f /app/models/cxrqa-ensemble-resnet18/model.onnx \
  && ! ls /app | grep -qi torch
 
 FROM ${RUNTIME_IMAGE} AS runtime

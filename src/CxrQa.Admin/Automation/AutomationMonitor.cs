@@ -122,7 +122,8 @@ public sealed class AutomationMonitor
     {
         if (_drift is null)
             return (await _store.GetAsync(Site, ct))?.Paused ?? false;
-        var observation = FilmObservation.From(result.PneumoniaProbability, result.OodScore);
+        var observation = FilmObservation.From(result.PneumoniaProbability, result.OodScore,
+            result.Signals.FeatureShift, result.Signals.EnsembleSpread);
         var pausedNow = false;
         var record = await _store.UpdateAsync(Site, Reference, _clock.GetUtcNow(), current =>
         {

@@ -49,7 +49,8 @@ public static class ShiftRobustRiskControl
         // takes no part for that class, and the card says so (gated_out) rather than letting working gates block
         // automation everywhere.
         var cleanEligible = units?.Eligible?.Count(e => e) ?? labels.Length;
-        var eligibleOf = shifts.ToDictionary(s => s.Scenario, s => s.Eligible?.Count(e => e) ?? labels.Length);
+        var films = labels.Length;
+        var eligibleOf = shifts.ToDictionary(s => s.Scenario, s => s.Eligible?.Count(e => e) ?? films);
         bool GatedOut(string scenario, RiskControlCard card, Func<RiskControlCard, ClassRiskCard> cls) =>
             eligibleOf[scenario] * 2 < cleanEligible
             && cls(card).PredictedCases < BinomialBounds.MinimumSampleForZeroErrors(cls(card).CertifiedAlpha, card.DeltaPerClass);

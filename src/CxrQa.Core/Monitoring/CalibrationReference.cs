@@ -16,6 +16,8 @@ public static class CalibrationReference
     private static readonly IReadOnlyDictionary<string, string> Renames = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["ood_scores"] = FilmObservation.OodScore,
+        ["feature_shift_scores"] = FilmObservation.FeatureShift,
+        ["ensemble_spreads"] = FilmObservation.EnsembleSpread,
     };
 
     /// <summary>Written by <c>cxrqa recalibrate</c>: the site's own stream (raw logits and OOD scores of the films it
