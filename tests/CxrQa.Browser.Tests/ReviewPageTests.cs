@@ -184,7 +184,7 @@ public sealed class ReviewPageTests(Chromium chromium) : IClassFixture<Chromium>
         await canvas.ClickAsync(); // leave the note field: typing there must never decide
         await page.Keyboard.PressAsync("p");
         await Expect(page.Locator("#confirm")).ToContainTextAsync("Pneumonia");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pneumonia" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("button.decide[data-label='Pneumonia']")).ToHaveAttributeAsync("aria-pressed", "true");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#f-state")).ToHaveTextAsync("decided");
         await Expect(page.Locator("#f-decided")).ToContainTextAsync("Pneumonia by dr-lee");

@@ -170,7 +170,7 @@ public record GateThresholdCard
 
 public sealed record FeatureShiftGateCard : GateThresholdCard
 {
-    [JsonPropertyName("method")] public string Method { get; init; } = "max over depths (pooled stage 1, 2, 3, embedding) of the class-conditional Mahalanobis distance (Ledoit-Wolf shared covariance, fitted on training films) divided by its training median";
+    [JsonPropertyName("method")] public string Method { get; init; } = "max over depths (listed by width: 64, 128, 256 = pooled stage 1, 2, 3; 512 = embedding) of the class-conditional Mahalanobis distance (Ledoit-Wolf shared covariance, fitted on training films) divided by its training median";
     [JsonPropertyName("file")] public string File { get; init; } = "feature_shift.bin";
     [JsonPropertyName("file_sha256")] public required string FileSha256 { get; init; }
     [JsonPropertyName("dimensions")] public required IReadOnlyList<int> Dimensions { get; init; }

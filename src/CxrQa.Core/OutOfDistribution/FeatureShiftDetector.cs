@@ -51,8 +51,17 @@ public sealed class FeatureShiftDetector
         return new FeatureShiftDetector(depths, scales);
     }
 
-    /// <summary>The combined score of film <paramref name="index"/> given one feature array per depth (rows of that
-    /// depth's dimension). NaN when any depth's features are not finite.</summary>
+    /// <summary>The arrays this detector reads, picked from every available depth by their dimension (the stages'
+    /// widths 64, 128, 256 and 512 differ), so a detector fitted on a subset of depths reads the same subset.</summary>
+    public IReadOnlyList<float[]> Pick(IReadOnlyList<float[]> all, IReadOnlyList<int> allDimensions) =>
+        Depths.Select(d =>
+        {
+            var k = allDimensions.ToList().IndexOf(d.Dimension);
+            return k >= 0 ? all[k] : throw new ArgumentException($"no features of dimension {d.Dimension}", nameof(all));
+        }).ToList();
+
+    /// <summary>The combined score of film <paramref name="index"/> given one feature array per depth of this detector
+    /// (rows of that depth's dimension; see <see cref="Pick"/>). NaN when any depth's features are not finite.</summary>
     public double Score(IReadOnlyList<float[]> features, int index)
     {
         var worst = 0.0;

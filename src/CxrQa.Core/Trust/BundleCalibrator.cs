@@ -63,7 +63,24 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
         {
             Shifted = shifted,
         }, options);
-        return TrustLayerFitter.WriteInto(bundle.Directory, card, trust, train.Films.Films.Count);
+        var written = TrustLayerFitter.WriteInto(bundle.Directory, card, trust, train.Films.Films.Count);
+        return split.GateFitIsValidation ? written with { ValidationMetrics = ServedValidationMetrics(written, gateFit.Films.Kept, gateFit.Scores) } : written;
+    }
+
+    /// <summary>The served graph's own metrics on the validation patients (calibrated probabilities, rule p &gt;= 0.5):
+    /// what the card's <c>val_*</c> figures mean for a bundle whose graph is not one trained network (an ensemble).
+    /// Existing figures from training are kept; <c>served_val_*</c> are always (re)written.</summary>
+    private static Dictionary<string, double> ServedValidationMetrics(ModelCard card, IReadOnlyList<LabelledImage> films, FilmScores scores)
+    {
+        var probabilities = scores.Logits.Select(z => Calibration.TemperatureScaling.Probability(z, card.Temperature)).ToArray();
+        var m = Evaluation.BinaryMetrics.Compute(probabilities, films.Select(f => f.Label).ToArray());
+        var metrics = new Dictionary<string, double>(card.ValidationMetrics)
+        {
+            ["served_val_auc"] = m.Auc, ["served_val_accuracy"] = m.Accuracy,
+            ["served_val_sensitivity"] = m.Sensitivity, ["served_val_specificity"] = m.Specificity, ["served_val_n"] = films.Count,
+        };
+        metrics.TryAdd("val_auc", m.Auc);
+        return metrics;
     }
 
     /// <summary>The calibration films the card records (relative paths under the training data folder).</summary>

@@ -21,9 +21,10 @@ public sealed record ShiftGates(FeatureShiftDetector? Detector, double? FeatureS
     public static ShiftGates None { get; } = new(null, null, null);
 
     public ShiftSignals Measure(ModelOutputs outputs, int film) => new(
-        Detector is null || outputs.DepthFeatures.Count + 1 != Detector.Depths.Count
+        Detector is null
             ? double.NaN
-            : Detector.Score([.. outputs.DepthFeatures, outputs.Embeddings], film),
+            : Detector.Score(Detector.Pick([.. outputs.DepthFeatures, outputs.Embeddings],
+                FilmScores.FeatureDimensions(outputs.DepthFeatures.Count > 0)), film),
         outputs.Members > 1 ? EnsembleSpread.Of(outputs.MembersOf(film)) : double.NaN,
         outputs.Members);
 

@@ -71,8 +71,11 @@ public static class TrustLayerFitter
         var detector = MahalanobisDetector.Fit(inputs.Train.Embeddings, Dimension, inputs.TrainLabels);
         var oodThreshold = OodThreshold.FromScores(OodScores(detector, inputs.GateFit), options.OodPercentile);
         var withDepth = inputs.Train.Depth.Count > 0;
-        var featureShift = options.FeatureShiftPercentile is not null && withDepth
-            ? FeatureShiftDetector.Fit(inputs.Train.FeatureDepths, FilmScores.FeatureDimensions(withDepth), inputs.TrainLabels)
+        var allDims = FilmScores.FeatureDimensions(withDepth);
+        var usedDims = allDims.Where(options.FeatureShiftDimensions.Contains).ToList();
+        IReadOnlyList<float[]> Used(FilmScores f) => usedDims.Select(d => f.FeatureDepths[allDims.ToList().IndexOf(d)]).ToList();
+        var featureShift = options.FeatureShiftPercentile is not null && withDepth && usedDims.Count > 0
+            ? FeatureShiftDetector.Fit(Used(inputs.Train), usedDims, inputs.TrainLabels)
             : null;
         var featureThreshold = featureShift is null ? null
             : OodThreshold.FromScores(FeatureShiftScores(featureShift, inputs.GateFit), options.FeatureShiftPercentile!.Value);
@@ -133,7 +136,7 @@ public static class TrustLayerFitter
 
     private static double[] FeatureShiftScores(FeatureShiftDetector detector, FilmScores s)
     {
-        var depths = s.FeatureDepths;
+        var depths = detector.Pick(s.FeatureDepths, FilmScores.FeatureDimensions(s.Depth.Count > 0));
         return Enumerable.Range(0, s.Count).Select(i => detector.Score(depths, i)).ToArray();
     }
 

@@ -13,6 +13,9 @@ namespace CxrQa.Core.Trust;
 public sealed record TrustSplit(IReadOnlyList<LabelledImage> Training, IReadOnlyList<LabelledImage> GateFit, string GateFitDescription,
     IReadOnlyList<LabelledImage> Calibration)
 {
+    /// <summary>True when the gate-fit films are the training run's validation patients (the split reproduced).</summary>
+    public bool GateFitIsValidation { get; init; }
+
     /// <summary>
     /// The gate-fit films are the training run's own validation patients when the card's split can be reproduced
     /// exactly (same seed and fractions give exactly the recorded calibration films): they were never trained on and
@@ -45,7 +48,7 @@ public sealed record TrustSplit(IReadOnlyList<LabelledImage> Training, IReadOnly
         var gateFit = split.Validation.Select(i => images[i]).ToList();
         return new TrustSplit(split.Train.Select(i => images[i]).ToList(), gateFit,
             $"the training run's validation patients (never trained on, not used to certify): {gateFit.Count} films",
-            split.Calibration.Select(i => images[i]).ToList());
+            split.Calibration.Select(i => images[i]).ToList()) { GateFitIsValidation = true };
     }
 
     private static bool TryNumber(IReadOnlyDictionary<string, JsonElement> config, string key, out double value)
