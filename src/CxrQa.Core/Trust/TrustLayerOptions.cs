@@ -15,8 +15,8 @@ public sealed record TrustLayerOptions
     /// null turns the gate off. Ignored for a single network.</summary>
     public double? SpreadPercentile { get; init; } = 97.5;
     /// <summary>The depths the feature-shift gate reads, by width: 64, 128, 256 = pooled stages 1-3, 512 = the
-    /// embedding. Default stage 3 + embedding: with stages 1 and 2 the gate flagged every full-resolution original of
-    /// held-out training-hospital films (55 of 55; the training copies were downsampled to 224 px by their source,
-    /// which those texture-level stages see), i.e. it measured the copy, not the patient (docs/trust-layer.md).</summary>
+    /// embedding. Default stage 3 + embedding: with stages 1 and 2 the gate also sent most of the framing probe and of
+    /// the repositioned films to review, which the network reads correctly; even so, stage 3 still flags native-resolution
+    /// originals (docs/trust-layer.md section 5, "what is still wrong").</summary>
     public IReadOnlyList<int> FeatureShiftDimensions { get; init; } = [256, 512];
 }
