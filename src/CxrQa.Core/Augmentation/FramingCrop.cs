@@ -37,20 +37,9 @@ public readonly record struct FramingCrop(double X, double Y, double Width, doub
         var stepY = Height * height / outHeight;
         for (var oy = 0; oy < outHeight; oy++)
         {
-            var sy = Math.Clamp(sy0 + (oy + 0.5) * stepY - 0.5, 0, height - 1);
-            var y0 = (int)sy;
-            var y1 = Math.Min(y0 + 1, height - 1);
-            var fy = sy - y0;
+            var sy = sy0 + (oy + 0.5) * stepY - 0.5;
             for (var ox = 0; ox < outWidth; ox++)
-            {
-                var sx = Math.Clamp(sx0 + (ox + 0.5) * stepX - 0.5, 0, width - 1);
-                var x0 = (int)sx;
-                var x1 = Math.Min(x0 + 1, width - 1);
-                var fx = sx - x0;
-                var top = source[y0 * width + x0] * (1 - fx) + source[y0 * width + x1] * fx;
-                var bottom = source[y1 * width + x0] * (1 - fx) + source[y1 * width + x1] * fx;
-                result[oy * outWidth + ox] = (byte)Math.Clamp(Math.Round(top * (1 - fy) + bottom * fy), 0, 255);
-            }
+                result[oy * outWidth + ox] = GeometricJitter.Sample(source, width, height, sx0 + (ox + 0.5) * stepX - 0.5, sy);
         }
         return result;
     }

@@ -44,7 +44,8 @@ public static class GeometricJitter
         return result;
     }
 
-    private static byte Sample(ReadOnlySpan<byte> source, int width, int height, double x, double y)
+    /// <summary>Bilinear sample at (x, y), coordinates clamped to the image (edge pixels replicated).</summary>
+    internal static byte Sample(ReadOnlySpan<byte> source, int width, int height, double x, double y)
     {
         x = Math.Clamp(x, 0, width - 1);
         y = Math.Clamp(y, 0, height - 1);

@@ -45,8 +45,9 @@ public sealed class ShiftBenchmark(ScreeningService service)
         var truth = films.Select(f => f.Truth).ToList();
         var size = service.Preprocessor.Options.InputSize;
 
+        var enhanced = films.Select(f => service.Preprocessor.Enhance(f.Film.Image)).ToList();
         results.Add(Run("calibration patients, clean", "the bundle's held-out calibration films as they are", truth,
-            films.Select(f => (f.Film, service.Preprocessor.Enhance(f.Film.Image))).ToList(), progress, isReference: true));
+            films.Select((f, i) => (f.Film, enhanced[i])).ToList(), progress, isReference: true));
         foreach (var t in ThoraxFraming.ProbeLevels)
         {
             var window = ThoraxFraming.Window(t);
@@ -54,7 +55,6 @@ public sealed class ShiftBenchmark(ScreeningService service)
                 $"calibration films cropped to {window.Width:P0} x {window.Height:P0} of the film towards the thorax, before preprocessing", truth,
                 films.Select(f => Framed(f.Film, window)).ToList(), progress));
         }
-        var enhanced = films.Select(f => service.Preprocessor.Enhance(f.Film.Image)).ToList();
         foreach (var shift in ShiftScenario.Defaults)
             results.Add(Run($"acquisition shift: {shift.Name}", "applied after CLAHE, as calibrate does", truth,
                 films.Select((f, i) => (f.Film, new GrayImage(size, size, shift.Apply(enhanced[i].Pixels, size, i)))).ToList(), progress));

@@ -25,7 +25,7 @@ public static class EnsembleBundle
                 throw Invalid(dir, "is not a single fine-tuned network (graph.kind onnx with one head)");
             if (member.Preprocessing != first.Preprocessing)
                 throw Invalid(dir, "preprocesses films differently from the first member");
-            if (CalibrationPaths(member) != CalibrationPaths(first))
+            if (!Trust.BundleCalibrator.CalibrationPaths(member).SetEquals(Trust.BundleCalibrator.CalibrationPaths(first)))
                 throw Invalid(dir, "holds out different calibration films: members must share one patient split (train them with the same --split-seed)");
         }
 
@@ -80,9 +80,6 @@ public static class EnsembleBundle
         ModelCardValidator.Validate(card);
         return (dir, card);
     }
-
-    private static string CalibrationPaths(ModelCard card) =>
-        card.Training?.Config is { } config && config.TryGetValue(Trust.BundleCalibrator.CalibrationPathsKey, out var paths) ? paths.GetRawText() : "";
 
     private static CxrQaException Invalid(string dir, string why) => new(ErrorCodes.ModelInvalid, $"The member bundle '{dir}' {why}.");
 }

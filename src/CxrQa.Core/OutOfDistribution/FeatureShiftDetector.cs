@@ -54,10 +54,15 @@ public sealed class FeatureShiftDetector
     /// <summary>The arrays this detector reads, picked from every available depth by their dimension (the stages'
     /// widths 64, 128, 256 and 512 differ), so a detector fitted on a subset of depths reads the same subset.</summary>
     public IReadOnlyList<float[]> Pick(IReadOnlyList<float[]> all, IReadOnlyList<int> allDimensions) =>
-        Depths.Select(d =>
+        Select(all, allDimensions, Dimensions);
+
+    /// <summary>The arrays of <paramref name="all"/> (one per width in <paramref name="allDimensions"/>) whose widths
+    /// are <paramref name="wanted"/>, in that order.</summary>
+    public static IReadOnlyList<float[]> Select(IReadOnlyList<float[]> all, IReadOnlyList<int> allDimensions, IReadOnlyList<int> wanted) =>
+        wanted.Select(d =>
         {
-            var k = allDimensions.ToList().IndexOf(d.Dimension);
-            return k >= 0 ? all[k] : throw new ArgumentException($"no features of dimension {d.Dimension}", nameof(all));
+            var k = allDimensions.ToList().IndexOf(d);
+            return k >= 0 ? all[k] : throw new ArgumentException($"no features of dimension {d}", nameof(all));
         }).ToList();
 
     /// <summary>The combined score of film <paramref name="index"/> given one feature array per depth of this detector

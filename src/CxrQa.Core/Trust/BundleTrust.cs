@@ -52,7 +52,7 @@ public sealed record BundleTrust(IRoutingPolicy Policy, RiskControlCard? RiskCon
             if (!Sha256Hex.AreEqual(Sha256Hex.OfFile(path), fs.FileSha256))
                 throw new CxrQaException(ErrorCodes.ModelInvalid, $"{fs.File} does not match the sha256 in model.json");
             detector = FeatureShiftDetector.Load(path);
-            if (!bundle.HasDepthFeatures && detector.Depths.Count > 1)
+            if (!bundle.HasDepthFeatures && detector.Dimensions.Any(d => d != ModelOutputs.EmbeddingSize))
                 throw new CxrQaException(ErrorCodes.ModelInvalid, "the feature-shift gate needs the backbone's stage outputs, which this graph lacks");
         }
         return new ShiftGates(detector, card.FeatureShift?.Threshold, card.EnsembleSpread?.Threshold);

@@ -73,31 +73,29 @@ public static class TrustLayerFitter
         var withDepth = inputs.Train.Depth.Count > 0;
         var allDims = FilmScores.FeatureDimensions(withDepth);
         var usedDims = allDims.Where(options.FeatureShiftDimensions.Contains).ToList();
-        IReadOnlyList<float[]> Used(FilmScores f) => usedDims.Select(d => f.FeatureDepths[allDims.ToList().IndexOf(d)]).ToList();
         var featureShift = options.FeatureShiftPercentile is not null && withDepth && usedDims.Count > 0
-            ? FeatureShiftDetector.Fit(Used(inputs.Train), usedDims, inputs.TrainLabels)
+            ? FeatureShiftDetector.Fit(FeatureShiftDetector.Select(inputs.Train.FeatureDepths, allDims, usedDims), usedDims, inputs.TrainLabels)
             : null;
-        var featureThreshold = featureShift is null ? null
-            : OodThreshold.FromScores(FeatureShiftScores(featureShift, inputs.GateFit), options.FeatureShiftPercentile!.Value);
+        double[]? Shift(FilmScores s) => featureShift is null ? null : FeatureShiftScores(featureShift, s);
+        var gateFitShift = Shift(inputs.GateFit);
+        var featureThreshold = gateFitShift is null ? null : OodThreshold.FromScores(gateFitShift, options.FeatureShiftPercentile!.Value);
         var ensemble = inputs.GateFit.Spreads.Any(s => s > 0);
         var spreadThreshold = ensemble && options.SpreadPercentile is { } sp ? OodThreshold.FromScores(inputs.GateFit.Spreads, sp) : null;
         var gates = new ShiftGates(featureShift, featureThreshold?.Value, spreadThreshold?.Value);
 
-        bool[] Eligible(FilmScores s)
-        {
-            var ood = OodScores(detector, s);
-            var shift = featureShift is null ? null : FeatureShiftScores(featureShift, s);
-            return Enumerable.Range(0, s.Count).Select(i => !oodThreshold.IsOutOfDistribution(ood[i])
+        bool[] Eligible(FilmScores s, double[] ood, double[]? shift) =>
+            Enumerable.Range(0, s.Count).Select(i => !oodThreshold.IsOutOfDistribution(ood[i])
                 && gates.Reasons(shift?[i] ?? double.NaN, ensemble ? s.Spreads[i] : double.NaN).Count == 0).ToArray();
-        }
 
-        var cleanEligible = Eligible(cal);
+        var calOod = OodScores(detector, cal);
+        var calShift = Shift(cal);
+        var cleanEligible = Eligible(cal, calOod, calShift);
         var units = new CertificationUnits(inputs.CalibrationPatients, cleanEligible, inputs.CalibrationKeys);
         var risk = inputs.Shifted.Count == 0
             ? ClassConditionalRiskControl.Fit(after, labels, options.Risk, units)
             : ShiftRobustRiskControl.Fit(after, labels,
                 inputs.Shifted.Select(s => new ShiftedScores(s.Scenario,
-                    s.Scores.Logits.Select(z => TemperatureScaling.Probability(z, temperature)).ToArray(), Eligible(s.Scores))).ToList(),
+                    s.Scores.Logits.Select(z => TemperatureScaling.Probability(z, temperature)).ToArray(), Eligible(s.Scores, OodScores(detector, s.Scores), Shift(s.Scores)))).ToList(),
                 options.Risk, units);
 
         var gatesCard = new ShiftGatesCard
@@ -108,7 +106,7 @@ public static class TrustLayerFitter
             {
                 Threshold = featureThreshold!.Value,
                 TargetFalseRejection = 1 - featureThreshold.Percentile / 100,
-                MeasuredFalseRejection = Rate(FeatureShiftScores(featureShift, inputs.GateFit), featureThreshold.Value),
+                MeasuredFalseRejection = Rate(gateFitShift!, featureThreshold.Value),
                 FileSha256 = "",
                 Dimensions = featureShift.Dimensions,
             },
@@ -120,9 +118,9 @@ public static class TrustLayerFitter
             },
             CalibrationRejectedFraction = cleanEligible.Count(e => !e) / (double)Math.Max(1, cleanEligible.Length),
         };
-        var scores = new CalibrationScores(logits, labels, OodScores(detector, cal))
+        var scores = new CalibrationScores(logits, labels, calOod)
         {
-            FeatureShiftScores = featureShift is null ? null : FeatureShiftScores(featureShift, cal),
+            FeatureShiftScores = calShift,
             EnsembleSpreads = ensemble ? cal.Spreads : null,
             Eligible = cleanEligible,
             Patients = inputs.CalibrationPatients,
