@@ -80,15 +80,19 @@ builder.Services.AddSingleton<AccessPolicy>();
 builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
     new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
 // The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
+var gdcmTemporaries = options.GdcmTemporaryDirectory ?? Path.Combine(settings.DataDirectory, "gdcm-tmp");
 var screeningOptions = new ScreeningOptions
 {
     Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
+    Dicom = new DicomReaderOptions { TemporaryDirectory = gdcmTemporaries },
     Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
     ReducedDecodeOversampling = options.ReducedJpegDecode ? new ScreeningOptions().ReducedDecodeOversampling : null,
 };
 builder.Services.AddSingleton(sp => ScreeningService.Create(sp.GetRequiredService<ModelBundle>(), screeningOptions));
-// Previews decode with the same decoder settings as screening, so every film that was screened can be shown.
-builder.Services.AddSingleton(new FilmPreviews(new FilmDecoder(new DicomFilmReader(screeningOptions.Dicom)), screeningOptions.Limits));
+// Previews and overlays decode with the same decoder settings as screening (gdcmconv's private folder included), so
+// every film that was screened can be shown.
+builder.Services.AddSingleton(new FilmDecoder(new DicomFilmReader(screeningOptions.Dicom)));
+builder.Services.AddSingleton(sp => new FilmPreviews(sp.GetRequiredService<FilmDecoder>(), screeningOptions.Limits));
 builder.Services.AddSingleton(sp => new InferenceQueue(
     sp.GetRequiredService<ScreeningService>(), options, sp.GetRequiredService<ModelBundle>().Options.MaxBatch,
     sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));
@@ -104,6 +108,12 @@ var applied = await SchemaMigrations.ApplyAsync(database, app.Lifetime.Applicati
 startupLog.LogInformation("database: {Database}; migrations applied now: [{Applied}]", database.Description, string.Join(",", applied));
 var grace = options.OrphanGracePeriod ?? (database.Dialect == SqlDialect.Postgres ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
 await app.Services.GetRequiredService<CaseFiles>().CleanOrphansAsync(app.Services.GetRequiredService<ICaseStore>(), grace, app.Lifetime.ApplicationStopping);
+// gdcmconv's temporaries of a conversion killed with the process (full DICOM files, patient header included). A live
+// conversion (another replica's) lasts at most the decoder timeout, so older files are leftovers whatever the grace.
+var conversionBound = 2 * screeningOptions.Dicom.ExternalDecoderTimeout;
+var gdcmLeftovers = GdcmTemporaries.RemoveLeftovers(gdcmTemporaries, grace < conversionBound ? grace : conversionBound);
+if (gdcmLeftovers > 0)
+    startupLog.LogInformation("removed {Count} leftover gdcmconv temporary file(s)", gdcmLeftovers);
 var screening = app.Services.GetRequiredService<ScreeningService>();
 await app.Services.GetRequiredService<AutomationMonitor>().StartAsync(app.Lifetime.ApplicationStopping);
 startupLog.LogInformation("model: {Name} {Version}; data directory: {DataDirectory}", screening.Model.Name, screening.Model.Version, settings.DataDirectory);

@@ -9,6 +9,10 @@ public sealed class ServerOptions
     /// <summary>Where the state lives (cases/, cxrqa.db). Also --data-dir or CXRQA_DATA_DIR; default ./data.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>Private folder (0700) for gdcmconv's temporary DICOM files (0600), which carry patient headers; leftovers
+    /// of a killed conversion are removed there at start-up. Default: <c>&lt;data&gt;/gdcm-tmp</c>.</summary>
+    public string? GdcmTemporaryDirectory { get; set; }
+
     /// <summary>Model bundle directory; default CXRQA_MODEL, else the bundle shipped in the build output.</summary>
     public string? ModelDirectory { get; set; }
 

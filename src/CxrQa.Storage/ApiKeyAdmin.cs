@@ -5,18 +5,28 @@ namespace CxrQa.Storage;
 /// <summary>
 /// The key commands shared by the CLI (<c>cxrqa keys ...</c>) and the server binary (<c>CxrQa.Server keys ...</c>, for a
 /// container that ships no CLI): create, list, revoke. Writes to the given writers; returns the process exit code
-/// (0 ok, 2 database unreachable, 3 nothing matched). Secrets are printed only by create, once; list never shows
+/// (0 ok, 1 refused: the name is taken, 2 database unreachable, 3 nothing matched). Secrets are printed only by create, once; list never shows
 /// secrets or hashes.
 /// </summary>
 public sealed class ApiKeyAdmin(DatabaseSettings settings, TextWriter output, TextWriter error)
 {
     public const int Ok = 0;
+    public const int NameTaken = 1;
     public const int Setup = 2;
     public const int NotFound = 3;
 
     public Task<int> CreateAsync(string role, string name, CancellationToken ct) => RunAsync("create the key", async (database, store) =>
     {
-        var created = await store.CreateAsync(name, role, ct);
+        CreatedApiKey created;
+        try
+        {
+            created = await store.CreateAsync(name, role, ct);
+        }
+        catch (ApiKeyNameTakenException e)
+        {
+            error.WriteLine($"error: {e.Message} ({database.Description}).");
+            return NameTaken;
+        }
         output.WriteLine($"created {created.Record.Role} key '{created.Record.Name}' (id {created.Record.Id}) in {database.Description}.");
         output.WriteLine("The key is shown only now; send it as 'Authorization: Bearer <key>':");
         output.WriteLine(created.Secret);

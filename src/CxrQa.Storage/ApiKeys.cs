@@ -32,8 +32,18 @@ public static class ApiKeySecrets
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
+/// <summary>A key of that name exists already (live or revoked): names are never reused, so that a name in the audit
+/// trail or on a claim means one key.</summary>
+public sealed class ApiKeyNameTakenException(string name, string existingId)
+    : Exception($"a key named '{name}' exists already (id {existingId}); key names are never reused, even after a revoke: choose another name")
+{
+    public string Name { get; } = name;
+    public string ExistingId { get; } = existingId;
+}
+
 public interface IApiKeyStore
 {
+    /// <exception cref="ApiKeyNameTakenException">a key with this name exists (live or revoked).</exception>
     Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken);
 
     /// <summary>The key whose secret hashes to this value, revoked or not; null when unknown.</summary>
@@ -59,14 +69,30 @@ public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
         var secret = ApiKeySecrets.NewSecret();
         var record = new ApiKeyRecord(Guid.CreateVersion7().ToString("N"), name, role, DateTimeOffset.UtcNow, Revoked: false);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO api_keys (id, name, role, key_sha256, created_at, revoked)
-            VALUES (@Id, @Name, @Role, @Hash, @CreatedAt, @Revoked)
-            """,
-            new { record.Id, record.Name, record.Role, Hash = ApiKeySecrets.Hash(secret), CreatedAt = DbValues.ToDb(record.CreatedAt), Revoked = false },
-            cancellationToken: cancellationToken));
+        if (await IdOfNameAsync(connection, name, cancellationToken) is { } existing)
+            throw new ApiKeyNameTakenException(name, existing);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO api_keys (id, name, role, key_sha256, created_at, revoked)
+                VALUES (@Id, @Name, @Role, @Hash, @CreatedAt, @Revoked)
+                """,
+                new { record.Id, record.Name, record.Role, Hash = ApiKeySecrets.Hash(secret), CreatedAt = DbValues.ToDb(record.CreatedAt), Revoked = false },
+                cancellationToken: cancellationToken));
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Two creations of one name at once: the unique index (migration 5) let one through.
+            if (await IdOfNameAsync(connection, name, CancellationToken.None) is { } raced)
+                throw new ApiKeyNameTakenException(name, raced);
+            throw;
+        }
         return new CreatedApiKey(record, secret);
     }
+
+    private static Task<string?> IdOfNameAsync(System.Data.Common.DbConnection connection, string name, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT id FROM api_keys WHERE name = @name", new { name }, cancellationToken: ct));
 
     public async Task<ApiKeyRecord?> FindBySecretAsync(string secret, CancellationToken cancellationToken)
     {

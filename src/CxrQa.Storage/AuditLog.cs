@@ -26,16 +26,17 @@ public sealed class SqlAuditLog(CxrQaDatabase database) : IAuditLog
 internal sealed class AuditRow
 {
     public const string Columns = """
-        id AS Id, case_id AS CaseId, actor AS Actor, action AS Action, at AS At, before_json AS BeforeJson, after_json AS AfterJson
+        id AS Id, case_id AS CaseId, actor AS Actor, actor_key_id AS ActorKeyId, action AS Action, at AS At, before_json AS BeforeJson, after_json AS AfterJson
         """;
 
     public long Id { get; set; }
     public string CaseId { get; set; } = "";
     public string Actor { get; set; } = "";
+    public string? ActorKeyId { get; set; }
     public string Action { get; set; } = "";
     public object At { get; set; } = "";
     public string? BeforeJson { get; set; }
     public string? AfterJson { get; set; }
 
-    public AuditEvent ToEvent() => new(Id, CaseId, Actor, Action, DbValues.Time(At), BeforeJson, AfterJson);
+    public AuditEvent ToEvent() => new(Id, CaseId, Actor, ActorKeyId, Action, DbValues.Time(At), BeforeJson, AfterJson);
 }

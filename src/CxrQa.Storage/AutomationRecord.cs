@@ -36,12 +36,13 @@ public sealed record AutomationRecord(
 }
 
 /// <summary>One entry of the automation trail: who paused or resumed, when and why (detail is a JSON object).</summary>
-public sealed record AutomationEvent(long Id, string Site, string Actor, string Action, DateTimeOffset At, string DetailJson);
+public sealed record AutomationEvent(long Id, string Site, string Actor, string? ActorKeyId, string Action, DateTimeOffset At, string DetailJson);
 
 /// <summary>What an update did: the new row and, when the switch moved, the event to record with it.</summary>
 public sealed record AutomationChange(AutomationRecord Record, AutomationEventDraft? Event);
 
-public sealed record AutomationEventDraft(string Actor, string Action, string DetailJson);
+/// <param name="ActorKeyId">The API key of an admin's action; null for the monitors themselves.</param>
+public sealed record AutomationEventDraft(string Actor, string Action, string DetailJson, string? ActorKeyId = null);
 
 /// <summary>Audit-sample decisions of one predicted class (Unreadable excluded).</summary>
 public sealed record AuditSampleCount(string Prediction, long Samples, long Errors);

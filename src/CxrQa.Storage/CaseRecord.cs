@@ -28,7 +28,7 @@ public sealed record CaseRecord
 }
 
 /// <summary>An entry of the append-only audit trail.</summary>
-public sealed record AuditEvent(long Id, string CaseId, string Actor, string Action, DateTimeOffset At, string? BeforeJson, string? AfterJson);
+public sealed record AuditEvent(long Id, string CaseId, string Actor, string? ActorKeyId, string Action, DateTimeOffset At, string? BeforeJson, string? AfterJson);
 
 public static class AuditActions
 {
@@ -44,7 +44,7 @@ public interface ICaseStore
     /// <summary>Inserts the case, its "created" audit event and, when it goes to the review queue, its review row,
     /// in one transaction. A pending_review case is queued as "routed"; an automated one as "audit_sample" when
     /// <paramref name="auditSample"/> (see <see cref="AuditSampling"/>). Returns the review row, or null.</summary>
-    Task<ReviewRecord?> InsertAsync(CaseRecord record, string actor, bool auditSample, CancellationToken cancellationToken);
+    Task<ReviewRecord?> InsertAsync(CaseRecord record, Actor actor, bool auditSample, CancellationToken cancellationToken);
 
     Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -14,13 +14,13 @@ public interface IReviewStore
     Task<ReviewPage> ListAsync(string state, int limit, int offset, CancellationToken cancellationToken);
 
     /// <summary>Claims a pending review, an expired claim (a takeover) or refreshes the actor's own claim.</summary>
-    Task<ReviewChange> ClaimAsync(string caseId, string actor, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken);
+    Task<ReviewChange> ClaimAsync(string caseId, Actor actor, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken);
 
     /// <summary>Puts a claimed review back to pending; only its claimer, or anyone when <paramref name="asAdmin"/>.</summary>
-    Task<ReviewChange> ReleaseAsync(string caseId, string actor, bool asAdmin, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<ReviewChange> ReleaseAsync(string caseId, Actor actor, bool asAdmin, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Records the label; only the holder of a live claim, and only once.</summary>
-    Task<ReviewChange> DecideAsync(string caseId, string actor, string label, string? note, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<ReviewChange> DecideAsync(string caseId, Actor actor, string label, string? note, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<ReviewStats> StatsAsync(CancellationToken cancellationToken);
 

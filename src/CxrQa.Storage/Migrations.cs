@@ -197,6 +197,27 @@ public static class SchemaMigrations
                 );
                 CREATE INDEX ix_automation_events_site ON automation_events (site, id);
                 """),
+        // A key name names one key for good (revoked ones included), so that the names in the trails and in claims
+        // are unambiguous; the trails also record the key's id from now on. Keys that already shared a name keep
+        // the oldest one's; the others are renamed NAME#ID (visible in `keys list`), the only way to add the index
+        // without refusing to start.
+        new(5, "unique key names, key ids in the trails",
+            Sqlite: """
+                UPDATE api_keys SET name = name || '#' || id
+                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
+                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
+                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
+                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
+                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
+                """,
+            Postgres: """
+                UPDATE api_keys SET name = name || '#' || id
+                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
+                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
+                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
+                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
+                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
+                """),
     ];
 
     private const string CreateTable = """

@@ -60,10 +60,10 @@ public sealed class SqlAutomationStore(CxrQaDatabase database) : IAutomationStor
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition("""
-            SELECT id AS Id, site AS Site, actor AS Actor, action AS Action, at AS At, detail_json AS DetailJson
+            SELECT id AS Id, site AS Site, actor AS Actor, actor_key_id AS ActorKeyId, action AS Action, at AS At, detail_json AS DetailJson
             FROM automation_events WHERE site = @site ORDER BY id DESC LIMIT @limit
             """, new { site, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new AutomationEvent(r.Id, r.Site, r.Actor, r.Action, DbValues.Time(r.At), r.DetailJson)).ToList();
+        return rows.Select(r => new AutomationEvent(r.Id, r.Site, r.Actor, r.ActorKeyId, r.Action, DbValues.Time(r.At), r.DetailJson)).ToList();
     }
 
     public async Task<IReadOnlyList<AuditSampleCount>> AuditSampleCountsAsync(string modelName, string modelVersion, CancellationToken cancellationToken)
@@ -83,8 +83,9 @@ public sealed class SqlAutomationStore(CxrQaDatabase database) : IAutomationStor
 
     private static Task InsertEventAsync(DbConnection connection, DbTransaction tx, string site, AutomationEventDraft e, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO automation_events (site, actor, action, at, detail_json) VALUES (@site, @Actor, @Action, @at, @DetailJson)
-            """, new { site, e.Actor, e.Action, at = DbValues.ToDb(now), e.DetailJson }, tx, cancellationToken: ct));
+            INSERT INTO automation_events (site, actor, actor_key_id, action, at, detail_json)
+            VALUES (@site, @Actor, @ActorKeyId, @Action, @at, @DetailJson)
+            """, new { site, e.Actor, e.ActorKeyId, e.Action, at = DbValues.ToDb(now), e.DetailJson }, tx, cancellationToken: ct));
 
     private sealed class StateRow
     {
@@ -107,6 +108,7 @@ public sealed class SqlAutomationStore(CxrQaDatabase database) : IAutomationStor
         public long Id { get; set; }
         public string Site { get; set; } = "";
         public string Actor { get; set; } = "";
+        public string? ActorKeyId { get; set; }
         public string Action { get; set; } = "";
         public object At { get; set; } = "";
         public string DetailJson { get; set; } = "{}";

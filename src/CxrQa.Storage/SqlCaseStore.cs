@@ -5,7 +5,7 @@ namespace CxrQa.Storage;
 /// <summary>The case store over Dapper; the SQL is portable between SQLite and PostgreSQL.</summary>
 public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
 {
-    public async Task<ReviewRecord?> InsertAsync(CaseRecord record, string actor, bool auditSample, CancellationToken cancellationToken)
+    public async Task<ReviewRecord?> InsertAsync(CaseRecord record, Actor actor, bool auditSample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var origin = ReviewOrigins.For(record.Status, auditSample);
@@ -27,12 +27,12 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
                 record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy,
             }, tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit_events (case_id, actor, action, at, before_json, after_json)
-            VALUES (@CaseId, @Actor, @Action, @At, NULL, @After)
+            INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
+            VALUES (@CaseId, @Actor, @ActorKeyId, @Action, @At, NULL, @After)
             """,
             new
             {
-                CaseId = record.Id, Actor = actor, Action = AuditActions.Created, At = DbValues.ToDb(record.CreatedAt),
+                CaseId = record.Id, Actor = actor.Name, ActorKeyId = actor.KeyId, Action = AuditActions.Created, At = DbValues.ToDb(record.CreatedAt),
                 After = origin is null ? $$"""{"status":"{{record.Status}}"}""" : $$"""{"status":"{{record.Status}}","review":"{{origin}}"}""",
             }, tx, cancellationToken: cancellationToken));
         ReviewRecord? review = null;

@@ -42,28 +42,28 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
             new { state = ReviewStates.Decided }, cancellationToken);
     }
 
-    public Task<ReviewChange> ClaimAsync(string caseId, string actor, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
+    public Task<ReviewChange> ClaimAsync(string caseId, Actor actor, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken) =>
         ChangeAsync(caseId, actor, now, """
             UPDATE reviews SET state = 'claimed', claimed_by = @actor, claimed_at = @now, claim_expires_at = @expires
             WHERE case_id = @caseId
               AND (state = 'pending' OR (state = 'claimed' AND (claim_expires_at < @now OR claimed_by = @actor)))
             """,
-            new { caseId, actor, now = DbValues.ToDb(now), expires = DbValues.ToDb(now + duration) },
-            before => before.State == ReviewStates.Claimed && before.ClaimedBy != actor ? AuditActions.ClaimTakenOver : AuditActions.Claimed,
+            new { caseId, actor = actor.Name, now = DbValues.ToDb(now), expires = DbValues.ToDb(now + duration) },
+            before => before.State == ReviewStates.Claimed && before.ClaimedBy != actor.Name ? AuditActions.ClaimTakenOver : AuditActions.Claimed,
             before => before.State == ReviewStates.Decided ? ReviewOutcome.AlreadyDecided : ReviewOutcome.AlreadyClaimed,
             cancellationToken);
 
-    public Task<ReviewChange> ReleaseAsync(string caseId, string actor, bool asAdmin, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<ReviewChange> ReleaseAsync(string caseId, Actor actor, bool asAdmin, DateTimeOffset now, CancellationToken cancellationToken) =>
         ChangeAsync(caseId, actor, now, $"""
             UPDATE reviews SET state = 'pending', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
             WHERE case_id = @caseId AND state = 'claimed'{(asAdmin ? "" : " AND claimed_by = @actor")}
             """,
-            new { caseId, actor },
+            new { caseId, actor = actor.Name },
             _ => AuditActions.Released,
             before => before.State == ReviewStates.Decided ? ReviewOutcome.AlreadyDecided : ReviewOutcome.NotClaimedByYou,
             cancellationToken);
 
-    public Task<ReviewChange> DecideAsync(string caseId, string actor, string label, string? note, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<ReviewChange> DecideAsync(string caseId, Actor actor, string label, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!ReviewLabels.All.Contains(label))
             throw new ArgumentException($"label must be one of {string.Join(", ", ReviewLabels.All)}", nameof(label));
@@ -71,7 +71,7 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
             UPDATE reviews SET state = 'decided', decided_by = @actor, decided_at = @now, label = @label, note = @note
             WHERE case_id = @caseId AND state = 'claimed' AND claimed_by = @actor AND claim_expires_at >= @now
             """,
-            new { caseId, actor, now = DbValues.ToDb(now), label, note },
+            new { caseId, actor = actor.Name, now = DbValues.ToDb(now), label, note },
             _ => AuditActions.Decided,
             before => before.State == ReviewStates.Decided ? ReviewOutcome.AlreadyDecided : ReviewOutcome.NotClaimedByYou,
             cancellationToken);
@@ -100,7 +100,7 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
 
     /// <summary>Locks the row, runs the conditional UPDATE, and on success writes the audit event (before/after)
     /// in the same transaction. Zero rows affected: refused, classified from the locked row.</summary>
-    private async Task<ReviewChange> ChangeAsync(string caseId, string actor, DateTimeOffset now, string update, object parameters,
+    private async Task<ReviewChange> ChangeAsync(string caseId, Actor actor, DateTimeOffset now, string update, object parameters,
         Func<ReviewRecord, string> action, Func<ReviewRecord, ReviewOutcome> refusal, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -117,10 +117,10 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
         }
         var after = (await ReadAsync(connection, tx, caseId, "", ct))!;
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit_events (case_id, actor, action, at, before_json, after_json)
-            VALUES (@caseId, @actor, @action, @at, @before, @after)
+            INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
+            VALUES (@caseId, @actor, @actorKeyId, @action, @at, @before, @after)
             """,
-            new { caseId, actor, action = action(before), at = DbValues.ToDb(now), before = AuditJson(before), after = AuditJson(after) },
+            new { caseId, actor = actor.Name, actorKeyId = actor.KeyId, action = action(before), at = DbValues.ToDb(now), before = AuditJson(before), after = AuditJson(after) },
             tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return new ReviewChange(ReviewOutcome.Done, after);

@@ -57,9 +57,9 @@ public abstract class AutomationStoreContract
         async Task DecideAsync(string prediction, string label, bool sample = true, string version = "1")
         {
             var record = CaseStoreContract.Sample(status: sample ? "automated" : "pending_review") with { Prediction = prediction, ModelVersion = version };
-            await cases.InsertAsync(record, "ward", sample, None);
-            await reviews.ClaimAsync(record.Id, "dr", T0, TimeSpan.FromHours(1), None);
-            await reviews.DecideAsync(record.Id, "dr", label, null, T0, None);
+            await cases.InsertAsync(record, new Actor("ward", null), sample, None);
+            await reviews.ClaimAsync(record.Id, new Actor("dr", null), T0, TimeSpan.FromHours(1), None);
+            await reviews.DecideAsync(record.Id, new Actor("dr", null), label, null, T0, None);
         }
         await DecideAsync("Pneumonia", "Pneumonia");
         await DecideAsync("Pneumonia", "Normal");

@@ -64,7 +64,7 @@ public abstract class CaseStoreContract
         var db = await MigratedAsync();
         var store = new SqlCaseStore(db);
         var record = Sample() with { OodScore = 12.5, ReasonsJson = """["low_confidence"]""", Status = "pending_review" };
-        await store.InsertAsync(record, "tester", auditSample: false, CancellationToken.None);
+        await store.InsertAsync(record, new Actor("tester", null), auditSample: false, CancellationToken.None);
 
         var back = await store.GetAsync(record.Id, CancellationToken.None);
         Assert.NotNull(back);
@@ -86,8 +86,8 @@ public abstract class CaseStoreContract
         var store = new SqlCaseStore(db);
         Assert.Null(await store.GetAsync(new string('0', 32), CancellationToken.None));
         var record = Sample();
-        await store.InsertAsync(record, "a", auditSample: false, CancellationToken.None);
-        await Assert.ThrowsAnyAsync<DbException>(() => store.InsertAsync(record, "b", auditSample: false, CancellationToken.None));
+        await store.InsertAsync(record, new Actor("a", null), auditSample: false, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<DbException>(() => store.InsertAsync(record, new Actor("b", null), auditSample: false, CancellationToken.None));
         Assert.Single(await store.AuditTrailAsync(record.Id, CancellationToken.None));
     }
 

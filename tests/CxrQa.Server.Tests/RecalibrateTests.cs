@@ -29,9 +29,9 @@ public sealed class RecalibrateTests
                 Prediction = "Normal", Confidence = 0.95 - i * 1e-5, PneumoniaProbability = 0.05 + i * 1e-5,
                 ReasonsJson = """["low_confidence"]""", ModelName = name, ModelVersion = version,
             };
-            await cases.InsertAsync(record, "ward", auditSample: false, CancellationToken.None);
-            await reviews.ClaimAsync(record.Id, "dr-a", T0, TimeSpan.FromHours(1), CancellationToken.None);
-            await reviews.DecideAsync(record.Id, "dr-a", "Normal", null, T0, CancellationToken.None);
+            await cases.InsertAsync(record, new Actor("ward", null), auditSample: false, CancellationToken.None);
+            await reviews.ClaimAsync(record.Id, new Actor("dr-a", null), T0, TimeSpan.FromHours(1), CancellationToken.None);
+            await reviews.DecideAsync(record.Id, new Actor("dr-a", null), "Normal", null, T0, CancellationToken.None);
         }
         // A breaker that opened on the old version: the recertified bundle must lift it.
         await new SqlAutomationStore(database).UpdateAsync("default", $"{name}@{version}", T0, r => new AutomationChange(

@@ -106,6 +106,12 @@ public sealed class ReviewApiTests(ReviewServerFixture fixture) : IClassFixture<
         var items = audit["items"]!.AsArray();
         Assert.Equal(["created", "claimed", "claimed", "released", "claimed", "decided"], items.Select(i => i!["action"]!.GetValue<string>()));
         Assert.Equal(["anonymous", "dr-a", "dr-a", "dr-a", "dr-b", "dr-b"], items.Select(i => i!["actor"]!.GetValue<string>()));
+        // The key's id beside its name: none for the anonymous loopback upload, one id per reviewer key.
+        var keyIds = items.Select(i => i!["actor_key_id"]?.GetValue<string>()).ToList();
+        Assert.Null(keyIds[0]);
+        Assert.All(keyIds.Skip(1), k => Assert.Matches("^[0-9a-f]{32}$", k));
+        Assert.Equal(2, keyIds.Skip(1).Distinct().Count());
+        Assert.Equal(keyIds[1], keyIds[3]);
         Assert.Null(items[0]!["before"]);
         Assert.Equal("claimed", items[^1]!["before"]!["state"]!.GetValue<string>());
         Assert.Equal("Pneumonia", items[^1]!["after"]!["label"]!.GetValue<string>());

@@ -26,7 +26,7 @@ public abstract class ReviewStoreContract
     private static async Task<string> QueuedAsync(SqlCaseStore cases, DateTimeOffset? created = null, string status = "pending_review", bool sample = false)
     {
         var record = CaseStoreContract.Sample(status: status) with { CreatedAt = created ?? T0 };
-        await cases.InsertAsync(record, "ward", sample, None);
+        await cases.InsertAsync(record, new Actor("ward", null), sample, None);
         return record.Id;
     }
 
@@ -35,7 +35,7 @@ public abstract class ReviewStoreContract
     {
         var (_, cases, reviews) = await StoresAsync();
         var routed = CaseStoreContract.Sample(status: "pending_review");
-        var routedReview = await cases.InsertAsync(routed, "ward", auditSample: false, None);
+        var routedReview = await cases.InsertAsync(routed, new Actor("ward", null), auditSample: false, None);
         Assert.Equal((ReviewStates.Pending, ReviewOrigins.Routed), (routedReview!.State, routedReview.Origin));
         var sampled = await QueuedAsync(cases, status: "automated", sample: true);
         var plain = await QueuedAsync(cases, status: "automated", sample: false);
@@ -56,34 +56,34 @@ public abstract class ReviewStoreContract
         var (db, cases, reviews) = await StoresAsync();
         var id = await QueuedAsync(cases);
 
-        var a = await reviews.ClaimAsync(id, "dr-a", T0, Claim, None);
+        var a = await reviews.ClaimAsync(id, new Actor("dr-a", null), T0, Claim, None);
         Assert.Equal(ReviewOutcome.Done, a.Outcome);
         Assert.Equal((ReviewStates.Claimed, "dr-a"), (a.Review!.State, a.Review.ClaimedBy));
         Assert.Equal(T0 + Claim, a.Review.ClaimExpiresAt!.Value, TimeSpan.FromMilliseconds(1));
 
-        var b = await reviews.ClaimAsync(id, "dr-b", T0.AddMinutes(1), Claim, None);
+        var b = await reviews.ClaimAsync(id, new Actor("dr-b", null), T0.AddMinutes(1), Claim, None);
         Assert.Equal(ReviewOutcome.AlreadyClaimed, b.Outcome);
         Assert.Equal("dr-a", b.Review!.ClaimedBy);
-        var refreshed = await reviews.ClaimAsync(id, "dr-a", T0.AddMinutes(2), Claim, None);
+        var refreshed = await reviews.ClaimAsync(id, new Actor("dr-a", null), T0.AddMinutes(2), Claim, None);
         Assert.Equal(T0.AddMinutes(2) + Claim, refreshed.Review!.ClaimExpiresAt!.Value, TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, "dr-b", "Normal", null, T0.AddMinutes(3), None)).Outcome);
-        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.ReleaseAsync(id, "dr-b", asAdmin: false, T0.AddMinutes(3), None)).Outcome);
-        var released = await reviews.ReleaseAsync(id, "dr-a", asAdmin: false, T0.AddMinutes(4), None);
+        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, new Actor("dr-b", null), "Normal", null, T0.AddMinutes(3), None)).Outcome);
+        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.ReleaseAsync(id, new Actor("dr-b", null), asAdmin: false, T0.AddMinutes(3), None)).Outcome);
+        var released = await reviews.ReleaseAsync(id, new Actor("dr-a", null), asAdmin: false, T0.AddMinutes(4), None);
         Assert.Equal((ReviewOutcome.Done, ReviewStates.Pending, null), (released.Outcome, released.Review!.State, released.Review.ClaimedBy));
-        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, "dr-a", "Normal", null, T0.AddMinutes(5), None)).Outcome);
+        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, new Actor("dr-a", null), "Normal", null, T0.AddMinutes(5), None)).Outcome);
 
-        Assert.Equal(ReviewOutcome.Done, (await reviews.ClaimAsync(id, "dr-b", T0.AddMinutes(5), Claim, None)).Outcome);
-        var decided = await reviews.DecideAsync(id, "dr-b", "Pneumonia", "right lower lobe", T0.AddMinutes(6), None);
+        Assert.Equal(ReviewOutcome.Done, (await reviews.ClaimAsync(id, new Actor("dr-b", null), T0.AddMinutes(5), Claim, None)).Outcome);
+        var decided = await reviews.DecideAsync(id, new Actor("dr-b", null), "Pneumonia", "right lower lobe", T0.AddMinutes(6), None);
         Assert.Equal(ReviewOutcome.Done, decided.Outcome);
         Assert.Equal((ReviewStates.Decided, "dr-b", "Pneumonia", "right lower lobe"),
             (decided.Review!.State, decided.Review.DecidedBy, decided.Review.Label, decided.Review.Note));
         Assert.Equal(T0.AddMinutes(6), decided.Review.DecidedAt!.Value, TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.DecideAsync(id, "dr-b", "Normal", null, T0.AddMinutes(7), None)).Outcome);
-        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.ClaimAsync(id, "dr-a", T0.AddHours(2), Claim, None)).Outcome);
-        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.ReleaseAsync(id, "dr-b", asAdmin: true, T0.AddHours(2), None)).Outcome);
-        Assert.Equal(ReviewOutcome.NotFound, (await reviews.ClaimAsync(new string('0', 32), "dr-a", T0, Claim, None)).Outcome);
+        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.DecideAsync(id, new Actor("dr-b", null), "Normal", null, T0.AddMinutes(7), None)).Outcome);
+        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.ClaimAsync(id, new Actor("dr-a", null), T0.AddHours(2), Claim, None)).Outcome);
+        Assert.Equal(ReviewOutcome.AlreadyDecided, (await reviews.ReleaseAsync(id, new Actor("dr-b", null), asAdmin: true, T0.AddHours(2), None)).Outcome);
+        Assert.Equal(ReviewOutcome.NotFound, (await reviews.ClaimAsync(new string('0', 32), new Actor("dr-a", null), T0, Claim, None)).Outcome);
         Assert.Equal("Pneumonia", (await reviews.GetAsync(id, None))!.Review.Label);
 
         var trail = await cases.AuditTrailAsync(id, None);
@@ -108,25 +108,25 @@ public abstract class ReviewStoreContract
         var (_, cases, reviews) = await StoresAsync();
         var id = await QueuedAsync(cases);
         var claimedAt = T0.AddMilliseconds(250);
-        await reviews.ClaimAsync(id, "dr-a", claimedAt, TimeSpan.FromMinutes(15), None);
+        await reviews.ClaimAsync(id, new Actor("dr-a", null), claimedAt, TimeSpan.FromMinutes(15), None);
         var expires = claimedAt.AddMinutes(15); // 10:15:00.250
 
         // Stored times must compare as times (SQLite keeps them as text, whole seconds without a fraction): at
         // 10:15:00 and at 10:15:00.250 the claim still holds, at 10:15:00.251 it has lapsed.
-        Assert.Equal(ReviewOutcome.AlreadyClaimed, (await reviews.ClaimAsync(id, "dr-b", expires.AddMilliseconds(-250), Claim, None)).Outcome);
-        Assert.Equal(ReviewOutcome.AlreadyClaimed, (await reviews.ClaimAsync(id, "dr-b", expires, Claim, None)).Outcome);
+        Assert.Equal(ReviewOutcome.AlreadyClaimed, (await reviews.ClaimAsync(id, new Actor("dr-b", null), expires.AddMilliseconds(-250), Claim, None)).Outcome);
+        Assert.Equal(ReviewOutcome.AlreadyClaimed, (await reviews.ClaimAsync(id, new Actor("dr-b", null), expires, Claim, None)).Outcome);
         // The old claimer cannot decide once the claim has lapsed.
-        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, "dr-a", "Normal", null, expires.AddMilliseconds(1), None)).Outcome);
+        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.DecideAsync(id, new Actor("dr-a", null), "Normal", null, expires.AddMilliseconds(1), None)).Outcome);
 
-        var takeover = await reviews.ClaimAsync(id, "dr-b", expires.AddMilliseconds(1), Claim, None);
+        var takeover = await reviews.ClaimAsync(id, new Actor("dr-b", null), expires.AddMilliseconds(1), Claim, None);
         Assert.Equal((ReviewOutcome.Done, "dr-b"), (takeover.Outcome, takeover.Review!.ClaimedBy));
         var last = (await cases.AuditTrailAsync(id, None))[^1];
         Assert.Equal((AuditActions.ClaimTakenOver, "dr-b"), (last.Action, last.Actor));
         Assert.Equal("dr-a", JsonNode.Parse(last.BeforeJson!)!["claimed_by"]!.GetValue<string>());
         Assert.Equal("dr-b", JsonNode.Parse(last.AfterJson!)!["claimed_by"]!.GetValue<string>());
 
-        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.ReleaseAsync(id, "dr-a", asAdmin: false, expires.AddSeconds(2), None)).Outcome);
-        Assert.Equal(ReviewOutcome.Done, (await reviews.ReleaseAsync(id, "boss", asAdmin: true, expires.AddSeconds(2), None)).Outcome);
+        Assert.Equal(ReviewOutcome.NotClaimedByYou, (await reviews.ReleaseAsync(id, new Actor("dr-a", null), asAdmin: false, expires.AddSeconds(2), None)).Outcome);
+        Assert.Equal(ReviewOutcome.Done, (await reviews.ReleaseAsync(id, new Actor("boss", null), asAdmin: true, expires.AddSeconds(2), None)).Outcome);
     }
 
     [Fact]
@@ -135,11 +135,13 @@ public abstract class ReviewStoreContract
         var (_, cases, reviews) = await StoresAsync();
         var id = await QueuedAsync(cases);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => reviews.ClaimAsync(id, $"dr-{i}", T0, Claim, None))));
+            Task.Run(() => reviews.ClaimAsync(id, new Actor($"dr-{i}", $"key-{i}"), T0, Claim, None))));
         var winner = Assert.Single(outcomes, o => o.Outcome == ReviewOutcome.Done);
         Assert.All(outcomes.Where(o => o != winner), o => Assert.Equal(ReviewOutcome.AlreadyClaimed, o.Outcome));
         var trail = await cases.AuditTrailAsync(id, None);
-        Assert.Equal(winner.Review!.ClaimedBy, Assert.Single(trail, e => e.Action == AuditActions.Claimed).Actor);
+        var claimed = Assert.Single(trail, e => e.Action == AuditActions.Claimed);
+        Assert.Equal(winner.Review!.ClaimedBy, claimed.Actor);
+        Assert.Equal(winner.Review!.ClaimedBy!.Replace("dr-", "key-", StringComparison.Ordinal), claimed.ActorKeyId); // the key, not only its name
     }
 
     [Fact]
@@ -159,10 +161,10 @@ public abstract class ReviewStoreContract
         foreach (var label in labels)
         {
             var id = await QueuedAsync(cases, status: "automated", sample: true);
-            await reviews.ClaimAsync(id, "dr-a", T0, Claim, None);
-            Assert.Equal(ReviewOutcome.Done, (await reviews.DecideAsync(id, "dr-a", label, null, T0.AddMinutes(1), None)).Outcome);
+            await reviews.ClaimAsync(id, new Actor("dr-a", null), T0, Claim, None);
+            Assert.Equal(ReviewOutcome.Done, (await reviews.DecideAsync(id, new Actor("dr-a", null), label, null, T0.AddMinutes(1), None)).Outcome);
         }
-        await reviews.ClaimAsync(late, "dr-b", T0, Claim, None);
+        await reviews.ClaimAsync(late, new Actor("dr-b", null), T0, Claim, None);
         var stats = await reviews.StatsAsync(None);
         Assert.Equal((2L, 1L, 3L), (stats.Pending, stats.Claimed, stats.Decided));
         Assert.Equal((1L, 1L), (stats.AuditSampleAgreements, stats.AuditSampleDisagreements));

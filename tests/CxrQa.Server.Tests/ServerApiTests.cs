@@ -154,6 +154,8 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
         { "path-traversal-name", 400, "invalid_file_name" },
         { "absolute-path-name", 400, "invalid_file_name" },
         { "no-file-field", 400, "missing_file" },
+        { "too-many-part-headers", 400, "bad_request" },
+        { "part-header-over-16-KiB", 400, "bad_request" },
     };
 
     [Theory]
@@ -173,6 +175,8 @@ public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<Op
             "path-traversal-name" => Http.Multipart(("../../../../tmp/evil.jpeg", jpeg)),
             "absolute-path-name" => Http.Multipart(("/etc/cron.d/evil", jpeg)),
             "no-file-field" => new MultipartFormDataContent { { new StringContent("x"), "other" } },
+            "too-many-part-headers" => Http.MultipartWithPartHeaders(jpeg, Enumerable.Range(0, 20).Select(i => $"X-Pad-{i}: {i}")),
+            "part-header-over-16-KiB" => Http.MultipartWithPartHeaders(jpeg, [$"X-Pad: {new string('a', 20 * 1024)}"]),
             _ => throw new ArgumentOutOfRangeException(nameof(input)),
         };
         var casesBefore = Directory.GetDirectories(Path.Combine(fixture.Server.DataDirectory, "cases")).Length;

@@ -172,7 +172,7 @@ public sealed class AutomationMonitor
 
     /// <summary>An admin's resume: the drift statistics start over. Refused while the audit sample still shows a class
     /// above its promise (that needs a recertified bundle, not a click).</summary>
-    public async Task<ResumeResult> ResumeAsync(string actor, string? reason, CancellationToken ct)
+    public async Task<ResumeResult> ResumeAsync(Actor actor, string? reason, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 2000)
             return new ResumeResult(ResumeOutcome.InvalidReason, "a reason (1 to 2000 characters) is required to resume automation");
@@ -186,13 +186,13 @@ public sealed class AutomationMonitor
             wasPaused = current.Paused;
             return !current.Paused
                 ? new AutomationChange(current, null)
-                : new AutomationChange(AutomationRecord.Fresh(Site, Reference, _clock.GetUtcNow()), new AutomationEventDraft(actor,
+                : new AutomationChange(AutomationRecord.Fresh(Site, Reference, _clock.GetUtcNow()), new AutomationEventDraft(actor.Name,
                     AutomationActions.Resumed, Detail(("reason", reason), ("cause", current.PauseCause), ("detail", current.PauseDetail),
-                        ("films", current.Films))));
+                        ("films", current.Films)), actor.KeyId));
         }, ct);
         if (!wasPaused)
             return new ResumeResult(ResumeOutcome.NotPaused, "automation is not paused");
-        _listener.Resumed(Site, actor);
+        _listener.Resumed(Site, actor.Name);
         return new ResumeResult(ResumeOutcome.Resumed, "automation resumed");
     }
 

@@ -30,10 +30,10 @@ public sealed record DriftSignalView(string Name, string Description, double Sta
 public sealed record ClassAuditView(string PredictedClass, double Alpha, long Samples, long Errors, double? ErrorRate,
     double Lower, double Upper, double Confidence, bool Broken);
 
-public sealed record AutomationEventView(long Id, string Actor, string Action, DateTimeOffset At, System.Text.Json.Nodes.JsonNode? Detail)
+public sealed record AutomationEventView(long Id, string Actor, string? ActorKeyId, string Action, DateTimeOffset At, System.Text.Json.Nodes.JsonNode? Detail)
 {
     public static AutomationEventView From(AutomationEvent e) =>
-        new(e.Id, e.Actor, e.Action, e.At, System.Text.Json.Nodes.JsonNode.Parse(e.DetailJson));
+        new(e.Id, e.Actor, e.ActorKeyId, e.Action, e.At, System.Text.Json.Nodes.JsonNode.Parse(e.DetailJson));
 }
 
 public sealed record AutomationAdminView(AutomationStatusView Status, IReadOnlyList<AutomationEventView> Events);

@@ -11,6 +11,11 @@ public sealed record DicomReaderOptions
     /// ourselves (JPEG 2000, JPEG-LS, JPEG lossless, RLE). Null disables the fallback.</summary>
     public string? GdcmconvPath { get; init; } = "gdcmconv";
     public TimeSpan ExternalDecoderTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Private folder (made 0700) for gdcmconv's temporary DICOM files (0600); they carry the patient's
+    /// header. Null: a fresh private folder under the system temp path per conversion (the CLI). The server sets
+    /// one under its data directory and removes leftovers there at start-up (<see cref="GdcmTemporaries"/>).</summary>
+    public string? TemporaryDirectory { get; init; }
 }
 
 /// <summary>
@@ -96,7 +101,7 @@ public sealed class DicomFilmReader(DicomReaderOptions options)
         var tool = GdcmConverter.Locate(Options.GdcmconvPath) ?? throw Unsupported(syntax, withHint: true);
         // Raw output is every frame uncompressed plus the header; anything much bigger is not what we asked for.
         var maxOutput = m.Frames * m.FrameBytes + bytes.Length + (1L << 20);
-        var raw = GdcmConverter.ConvertToRaw(tool, bytes.Span, Options.ExternalDecoderTimeout, maxOutput);
+        var raw = GdcmConverter.ConvertToRaw(tool, bytes.Span, Options.ExternalDecoderTimeout, maxOutput, Options.TemporaryDirectory);
         var film = Decode(raw, limits, allowExternal: false);
         var facts = film.Metadata.Dicom! with { TransferSyntaxUid = syntax.Uid, TransferSyntaxName = syntax.Name };
         return film with { Metadata = film.Metadata with { Dicom = facts } };

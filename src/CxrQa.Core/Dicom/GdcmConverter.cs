@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using CxrQa.Core.Errors;
+using CxrQa.Core.Io;
 
 namespace CxrQa.Core.Dicom;
 
 /// <summary>
 /// Decompresses a DICOM file with GDCM's <c>gdcmconv --raw</c> (Debian package libgdcm-tools) for the codecs we do
-/// not implement (JPEG 2000, JPEG-LS, JPEG lossless, RLE). The input goes to a private temp file, the tool runs with
-/// a timeout and is killed (with its children) when it overruns, and both temp files are always deleted.
+/// not implement (JPEG 2000, JPEG-LS, JPEG lossless, RLE). The input goes to a 0600 file in a private folder
+/// (<see cref="GdcmTemporaries"/>), the tool writes its output over a 0600 file made there first, runs with a timeout
+/// and is killed (with its children) when it overruns, and both temp files are always deleted.
 /// </summary>
 internal static class GdcmConverter
 {
@@ -30,15 +32,19 @@ internal static class GdcmConverter
 
     /// <summary>Runs the conversion and returns the uncompressed file's bytes.</summary>
     /// <param name="maxOutputBytes">Largest output accepted; checked before the output is read.</param>
-    public static byte[] ConvertToRaw(string gdcmconv, ReadOnlySpan<byte> dicom, TimeSpan timeout, long maxOutputBytes)
+    /// <param name="temporaryDirectory">Private folder for the temporaries; null: a fresh one under the system temp path.</param>
+    public static byte[] ConvertToRaw(string gdcmconv, ReadOnlySpan<byte> dicom, TimeSpan timeout, long maxOutputBytes, string? temporaryDirectory)
     {
-        var stem = Path.Combine(Path.GetTempPath(), "cxrqa-gdcm-" + Guid.NewGuid().ToString("N"));
+        var (folder, ownedFolder) = GdcmTemporaries.FolderFor(temporaryDirectory);
+        var stem = Path.Combine(folder, GdcmTemporaries.FilePrefix + Guid.NewGuid().ToString("N"));
         var input = stem + ".in.dcm";
         var output = stem + ".out.dcm";
         try
         {
-            using (var file = new FileStream(input, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var file = new FileStream(input, PrivateFiles.NewFile()))
                 file.Write(dicom);
+            // gdcmconv truncates an existing output file and keeps its mode, so the decompressed copy is 0600 too.
+            new FileStream(output, PrivateFiles.NewFile()).Dispose();
 
             Run(gdcmconv, input, output, timeout);
 
@@ -54,6 +60,8 @@ internal static class GdcmConverter
         {
             TryDelete(input);
             TryDelete(output);
+            if (ownedFolder)
+                TryDelete(folder);
         }
     }
 
@@ -115,7 +123,10 @@ internal static class GdcmConverter
     {
         try
         {
-            File.Delete(path);
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+            else
+                File.Delete(path);
         }
         catch (IOException)
         {

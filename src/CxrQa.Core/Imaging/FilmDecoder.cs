@@ -67,6 +67,9 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
         // 16-bit RGB(A), still go to Skia.
         if (format == ImageFormat.Png && Png16GrayDecoder.Handles(bytes, header))
             return Png16GrayDecoder.Decode(bytes, header);
+        // A JPEG decoder pads missing blocks with grey and calls it a success; the data must fit the declared frame.
+        if (format == ImageFormat.Jpeg)
+            JpegScanDataCheck.Check(bytes, header);
         return RasterFilmDecoder.Decode(bytes, format, header, shrinkTarget);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CxrQa.Core.Io;
 using CxrQa.Storage;
 
 namespace CxrQa.Server.Cases;
@@ -6,7 +7,8 @@ namespace CxrQa.Server.Cases;
 /// <summary>
 /// The files of a case under <c>&lt;data&gt;/cases/&lt;id&gt;/</c>. A case folder appears atomically: its files are
 /// written into a temp folder, fsynced, the folder renamed into place and the parent fsynced; only then is the row
-/// committed. A folder without a row is therefore a crash leftover, removed at start-up.
+/// committed. A folder without a row is therefore a crash leftover, removed at start-up. Films may carry patient data:
+/// every folder here is created 0700 and every file 0600 (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed partial class CaseFiles
 {
@@ -19,7 +21,7 @@ public sealed partial class CaseFiles
     {
         _logger = logger;
         Root = Path.Combine(settings.DataDirectory, "cases");
-        Directory.CreateDirectory(Root);
+        PrivateFiles.CreateFolder(Root);
     }
 
     public string Root { get; }
@@ -39,13 +41,12 @@ public sealed partial class CaseFiles
         if (!IsValidId(id))
             throw new ArgumentException("invalid case id", nameof(id));
         var temp = Path.Combine(Root, $"{TempPrefix}{id}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
+        PrivateFiles.CreateFolder(temp);
         try
         {
             foreach (var (name, bytes) in files)
             {
-                await using var stream = new FileStream(Path.Combine(temp, name), FileMode.CreateNew, FileAccess.Write,
-                    FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+                await using var stream = new FileStream(Path.Combine(temp, name), PrivateFiles.NewFile(asynchronous: true));
                 await stream.WriteAsync(bytes, cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
@@ -68,7 +69,7 @@ public sealed partial class CaseFiles
         var temp = Path.Combine(Root, $"{TempPrefix}{id}-{Guid.NewGuid():N}-{fileName}");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            await using (var stream = new FileStream(temp, PrivateFiles.NewFile(asynchronous: true)))
             {
                 await stream.WriteAsync(bytes, cancellationToken);
                 stream.Flush(flushToDisk: true);

@@ -30,7 +30,7 @@ public sealed partial class CaseService(
 {
     public RoutingPolicyFacts Policy { get; } = RoutingPolicyFacts.From(screening.Trust);
 
-    public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, string actor, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, Actor actor, CancellationToken cancellationToken)
     {
         var outcomes = await queue.ScreenAsync(films, cancellationToken);
         var answers = new CaseOutcome[outcomes.Count];
@@ -55,7 +55,7 @@ public sealed partial class CaseService(
         return answers;
     }
 
-    private async Task<(CaseRecord Record, ReviewRecord? Review)> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, string actor, CancellationToken cancellationToken)
+    private async Task<(CaseRecord Record, ReviewRecord? Review)> StoreAsync(ScreeningOutcome outcome, ScreeningResult result, Actor actor, CancellationToken cancellationToken)
     {
         var (filmFile, contentType) = StoredFilm(result.Metadata.Format);
         var record = new CaseRecord
@@ -77,7 +77,7 @@ public sealed partial class CaseService(
             ContentType = contentType,
             HeatmapFile = CaseFiles.HeatmapFileName,
             MetadataJson = JsonSerializer.Serialize(QualityOf(result), ServerJson.Options),
-            SubmittedBy = actor,
+            SubmittedBy = actor.Name,
         };
         // The overlay PNG is not made here: HeatmapOverlays draws it from the film and the stored grid on its first request.
         await files.WriteAsync(record.Id, new Dictionary<string, ReadOnlyMemory<byte>>

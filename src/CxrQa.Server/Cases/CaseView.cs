@@ -102,7 +102,7 @@ public static class ReviewMessages
     };
 }
 
-/// <summary>Serializer settings shared by the stored JSON columns and the HTTP answers.</summary>
+/// <summary>Serializer settings shared by the stored JSON columns, the HTTP answers and the request bodies.</summary>
 public static class ServerJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions());
@@ -113,6 +113,9 @@ public static class ServerJson
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        // A repeated property is refused, not resolved to its last value: a proxy or logger that keeps the first
+        // would otherwise see another decision than the one recorded.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using CxrQa.Core.Dicom;
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Pipeline;
@@ -15,9 +14,8 @@ namespace CxrQa.Server.Cases;
 /// <see cref="CaseFiles.WriteFileAsync"/>) so that later requests serve the file. Concurrent first requests for the
 /// same case share one rendering.
 /// </summary>
-public sealed class HeatmapOverlays(CaseFiles files, ScreeningService screening, ServerOptions options)
+public sealed class HeatmapOverlays(CaseFiles files, ScreeningService screening, ServerOptions options, FilmDecoder decoder)
 {
-    private readonly FilmDecoder _decoder = new(new DicomFilmReader(new DicomReaderOptions()));
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _rendering = new(StringComparer.Ordinal);
 
     /// <summary>The overlay file's path, rendering and storing it first when needed; null when the case's film is missing.</summary>
@@ -50,7 +48,7 @@ public sealed class HeatmapOverlays(CaseFiles files, ScreeningService screening,
         var bytes = await File.ReadAllBytesAsync(filmPath);
         var png = await Task.Run(() =>
         {
-            var film = _decoder.Decode(bytes, new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels });
+            var film = decoder.Decode(bytes, new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels });
             return FilmOverlay.RenderPng(film.Image, CamOf(record.HeatmapGridJson), screening.Preprocessor.Options);
         });
         await files.WriteFileAsync(record.Id, record.HeatmapFile, png, CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Admin.Automation;
@@ -15,6 +14,7 @@ public static class AdminEndpoints
         var group = app.MapGroup("/admin/automation")
             .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.AdminRoles, alwaysRequired: true))
             .AddEndpointFilter(new ApiExceptionFilter())
+            .WithMetadata(JsonBody.Limit)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", (AutomationMonitor monitor, CancellationToken ct) => monitor.AdminViewAsync(ct))
@@ -23,20 +23,14 @@ public static class AdminEndpoints
         group.MapPost("/resume", ResumeAsync)
             .WithName("ResumeAutomation").WithSummary("Resume automated answers after a pause (reason required; audited)")
             .Accepts<ResumeRequest>("application/json")
-            .Produces<AutomationStatusView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<AutomationStatusView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<AutomationStatusView> ResumeAsync(HttpContext http, AutomationMonitor monitor, CancellationToken ct)
     {
-        ResumeRequest? request;
-        try
-        {
-            request = await http.Request.ReadFromJsonAsync<ResumeRequest>(ServerJson.Options, ct);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidReason, """send a JSON body {"reason": "why it is safe to resume"}""");
-        }
+        var request = await JsonBody.ReadAsync<ResumeRequest>(http.Request, ApiErrorCodes.InvalidReason,
+            """{"reason": "why it is safe to resume"}""", ct);
         var result = await monitor.ResumeAsync(ApiKeyFilter.ActorOf(http), request?.Reason, ct);
         return result.Outcome switch
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Server.Reviews;
@@ -16,6 +15,7 @@ public static class ReviewEndpoints
         var group = app.MapGroup("/reviews")
             .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReviewRoles, alwaysRequired: true))
             .AddEndpointFilter(new ApiExceptionFilter())
+            .WithMetadata(JsonBody.Limit)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -41,22 +41,15 @@ public static class ReviewEndpoints
             .WithName("DecideReview").WithSummary("Record the label of a case you hold a live claim on")
             .Accepts<DecisionRequest>("application/json")
             .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     /// <summary>The body is read here, after the key check, so a caller without a key learns nothing from a 400.</summary>
     private static async Task<ReviewItem> DecideAsync(string id, HttpContext http, ReviewService reviews, CancellationToken ct)
     {
-        DecisionRequest? request;
-        try
-        {
-            request = await http.Request.ReadFromJsonAsync<DecisionRequest>(ServerJson.Options, ct);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
-                """send a JSON body {"label": "Normal" | "Pneumonia" | "Unreadable", "note": "optional"}""");
-        }
+        var request = await JsonBody.ReadAsync<DecisionRequest>(http.Request, ApiErrorCodes.BadRequest,
+            """{"label": "Normal" | "Pneumonia" | "Unreadable", "note": "optional"}""", ct);
         return await reviews.DecideAsync(id, ApiKeyFilter.ActorOf(http), request, ct);
     }
 }

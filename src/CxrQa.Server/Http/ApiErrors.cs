@@ -10,6 +10,9 @@ public static class ApiErrorCodes
     public const string InvalidFileName = "invalid_file_name";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string BadRequest = "bad_request";
+    /// <summary>A JSON body (review decision, admin request) over <see cref="JsonBody.MaxBytes"/>; films keep
+    /// <see cref="ErrorCodes.FileTooLarge"/>.</summary>
+    public const string BodyTooLarge = "body_too_large";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string MissingApiKey = "missing_api_key";
@@ -34,7 +37,7 @@ public static class ApiErrorCodes
     public static int StatusFor(string code) => code switch
     {
         ErrorCodes.EmptyFile => StatusCodes.Status400BadRequest,
-        ErrorCodes.FileTooLarge or ErrorCodes.ImageTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.FileTooLarge or ErrorCodes.ImageTooLarge or BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.CorruptImage or ErrorCodes.TruncatedImage or ErrorCodes.DicomMalformed or ErrorCodes.DicomNoPixelData
             or ErrorCodes.UnsupportedTransferSyntax or ErrorCodes.UnsupportedPhotometric or ErrorCodes.UnsupportedPixelFormat

@@ -38,6 +38,10 @@ public static class UploadReader
         return new Upload([new FilmInput("body", bytes)], IsMultipart: false);
     }
 
+    /// <summary>Part headers allowed per multipart section, and their total length.</summary>
+    public const int HeadersCountLimit = 16;
+    public const int HeadersLengthLimit = 16 * 1024;
+
     /// <summary>Room for multipart boundaries and part headers on top of the film bytes.</summary>
     public const long MultipartAllowance = 1024 * 1024;
 
@@ -50,8 +54,8 @@ public static class UploadReader
         var reader = new MultipartReader(boundary, request.Body)
         {
             BodyLengthLimit = options.MaxUploadBytes + MultipartAllowance,
-            HeadersCountLimit = 16,
-            HeadersLengthLimit = 16 * 1024,
+            HeadersCountLimit = HeadersCountLimit,
+            HeadersLengthLimit = HeadersLengthLimit,
         };
         var films = new List<FilmInput>();
         long total = 0;
@@ -77,10 +81,17 @@ public static class UploadReader
                 films.Add(new FilmInput(name, bytes));
             }
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e) when (e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
             throw new ApiException(StatusCodes.Status413PayloadTooLarge, ErrorCodes.FileTooLarge,
                 $"the upload is larger than the limit of {options.MaxUploadBytes} bytes");
+        }
+        catch (InvalidDataException)
+        {
+            // Too many part headers, a header line over HeadersLengthLimit, a bad boundary line: the request is
+            // malformed (400), not a film that is too large (413).
+            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest,
+                $"malformed multipart body: at most {HeadersCountLimit} part headers of {HeadersLengthLimit} bytes in all");
         }
         catch (IOException e) when (e is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
         {

@@ -47,19 +47,19 @@ public sealed partial class ReviewService(
     public async Task<ReviewItem> GetAsync(string caseId, CancellationToken ct) =>
         await store.GetAsync(caseId, ct) is { } found ? Item(found) : throw NoReview();
 
-    public async Task<ReviewItem> ClaimAsync(string caseId, string actor, CancellationToken ct)
+    public async Task<ReviewItem> ClaimAsync(string caseId, Actor actor, CancellationToken ct)
     {
         var change = await store.ClaimAsync(caseId, actor, clock.GetUtcNow(), options.ClaimDuration, ct);
         return await AnswerAsync(change, caseId, actor, "claimed", ct);
     }
 
-    public async Task<ReviewItem> ReleaseAsync(string caseId, string actor, bool asAdmin, CancellationToken ct)
+    public async Task<ReviewItem> ReleaseAsync(string caseId, Actor actor, bool asAdmin, CancellationToken ct)
     {
         var change = await store.ReleaseAsync(caseId, actor, asAdmin, clock.GetUtcNow(), ct);
         return await AnswerAsync(change, caseId, actor, "released", ct);
     }
 
-    public async Task<ReviewItem> DecideAsync(string caseId, string actor, DecisionRequest? request, CancellationToken ct)
+    public async Task<ReviewItem> DecideAsync(string caseId, Actor actor, DecisionRequest? request, CancellationToken ct)
     {
         var label = request?.Label;
         if (label is null || !ReviewLabels.All.Contains(label))
@@ -98,12 +98,12 @@ public sealed partial class ReviewService(
             new AuditSampleStatsView(n, stats.AuditSampleAgreements, stats.AuditSampleDisagreements, rate, upper));
     }
 
-    private async Task<ReviewItem> AnswerAsync(ReviewChange change, string caseId, string actor, string action, CancellationToken ct)
+    private async Task<ReviewItem> AnswerAsync(ReviewChange change, string caseId, Actor actor, string action, CancellationToken ct)
     {
         switch (change.Outcome)
         {
             case ReviewOutcome.Done:
-                LogChanged(caseId, action, actor);
+                LogChanged(caseId, action, actor.Name);
                 return await GetAsync(caseId, ct);
             case ReviewOutcome.NotFound:
                 throw NoReview();

@@ -73,9 +73,9 @@ public sealed record AuditSampleStatsView(long Decided, long Agreements, long Di
 
 public sealed record AuditListView(IReadOnlyList<AuditItemView> Items);
 
-public sealed record AuditItemView(long Id, string CaseId, string Actor, string Action, DateTimeOffset At, JsonNode? Before, JsonNode? After)
+public sealed record AuditItemView(long Id, string CaseId, string Actor, string? ActorKeyId, string Action, DateTimeOffset At, JsonNode? Before, JsonNode? After)
 {
-    public static AuditItemView From(AuditEvent e) => new(e.Id, e.CaseId, e.Actor, e.Action, e.At,
+    public static AuditItemView From(AuditEvent e) => new(e.Id, e.CaseId, e.Actor, e.ActorKeyId, e.Action, e.At,
         e.BeforeJson is null ? null : JsonNode.Parse(e.BeforeJson), e.AfterJson is null ? null : JsonNode.Parse(e.AfterJson));
 }
 

@@ -35,14 +35,13 @@ public sealed class AccessPolicy(ServerOptions options, IServer server)
 /// <summary>Endpoint filter: <c>Authorization: Bearer &lt;key&gt;</c> with one of the allowed roles, when keys are required
 /// (or always, with <paramref name="alwaysRequired"/>: a review decision must name its reviewer even on a developer's
 /// loopback server). 401 for a missing, unknown or revoked key, 403 for a key of another role. Records the actor (the
-/// key's name) and its role for the endpoint and the audit trail.</summary>
+/// key's name and id) and its role for the endpoint and the audit trail.</summary>
 public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles, bool alwaysRequired = false) : IEndpointFilter
 {
     public const string ActorItem = "cxrqa.actor";
     public const string RoleItem = "cxrqa.role";
-    public const string Anonymous = "anonymous";
-
-    public static string ActorOf(HttpContext context) => context.Items[ActorItem] as string ?? Anonymous;
+    /// <summary>The key the request came with (its name and id, for the audit trail), or <see cref="Actor.Anonymous"/>.</summary>
+    public static Actor ActorOf(HttpContext context) => context.Items[ActorItem] as Actor ?? Actor.Anonymous;
 
     /// <summary>The role of the key the request came with; null when it came without one (open policy).</summary>
     public static string? RoleOf(HttpContext context) => context.Items[RoleItem] as string;
@@ -72,7 +71,7 @@ public sealed class ApiKeyFilter(IReadOnlyList<string> allowedRoles, bool always
         if (!allowedRoles.Contains(key.Role))
             return Problems.Create(StatusCodes.Status403Forbidden, ApiErrorCodes.Forbidden,
                 $"a {key.Role} key cannot use this endpoint (allowed: {string.Join(", ", allowedRoles)})");
-        http.Items[ActorItem] = key.Name;
+        http.Items[ActorItem] = Actor.Of(key);
         http.Items[RoleItem] = key.Role;
         return await next(context);
     }

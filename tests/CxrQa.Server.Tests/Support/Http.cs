@@ -19,6 +19,21 @@ public static class Http
         return form;
     }
 
+    /// <summary>One <c>file</c> part written by hand, with extra part headers (to test the reader's header limits).</summary>
+    public static HttpContent MultipartWithPartHeaders(byte[] film, IEnumerable<string> extraHeaders)
+    {
+        const string boundary = "cxrqa-test-boundary";
+        using var body = new MemoryStream();
+        var head = $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"film.jpeg\"\r\n"
+            + string.Concat(extraHeaders.Select(h => h + "\r\n")) + "\r\n";
+        body.Write(System.Text.Encoding.ASCII.GetBytes(head));
+        body.Write(film);
+        body.Write(System.Text.Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n"));
+        var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+        return content;
+    }
+
     public static HttpContent Raw(byte[] bytes, string contentType)
     {
         var content = new ByteArrayContent(bytes);

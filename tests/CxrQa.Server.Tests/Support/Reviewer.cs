@@ -20,6 +20,9 @@ public sealed class Reviewer(HttpClient client, string key)
 
     public Task<HttpResponseMessage> PostAsync(string path, JsonObject body) => SendAsync(HttpMethod.Post, path, JsonContent.Create(body));
 
+    /// <summary>A POST with a body exactly as given (raw JSON text, a stream without a length).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => SendAsync(HttpMethod.Post, path, content);
+
     public async Task<JsonNode> JsonAsync(string path) => await Http.JsonAsync(await GetAsync(path));
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)

@@ -106,6 +106,52 @@ public class FilmDecoderRejectionTests
         return copy;
     }
 
+    [Fact]
+    public void Jpeg_header_claiming_7000_squared_over_224_px_of_data_is_refused_before_decoding()
+    {
+        var real = TestImageEncoder.Jpeg(SyntheticFilms.Chest(224, 224));
+        Assert.Equal(224, Decoders.Decode(real).Image.Width);
+        var lying = LyingJpeg.WithDeclaredSize(real, 7000, 7000); // 49 MP: under the 50 MP limit, so only the data can tell
+
+        AssertRefused(ErrorCodes.TruncatedImage, lying); // warm up the code path before measuring
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<CxrQaException>(() => Decoders.Decode(lying));
+        Assert.Equal(ErrorCodes.TruncatedImage, ex.Code);
+        Assert.Contains("7000x7000", ex.Message);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, 0, 1024 * 1024); // no 49 MP buffer
+    }
+
+    /// <summary>The check is a floor (one bit per 8x8 block), so it catches headers that claim many times the blocks
+    /// the data holds; a header a little larger than its data still decodes, padded with grey by the codec.</summary>
+    [Theory]
+    [InlineData(4480, 4480)]
+    [InlineData(7000, 2000)]
+    public void Jpeg_header_larger_than_its_data_is_refused_also_when_a_reduced_decode_was_asked(int width, int height)
+    {
+        var real = TestImageEncoder.Jpeg(SyntheticFilms.Chest(224, 224));
+        Assert.True(real.Length * 8L < (width / 8L) * (height / 8L), "the test film is too large to make the point");
+        var lying = LyingJpeg.WithDeclaredSize(real, width, height);
+        var ex = Assert.Throws<CxrQaException>(() => Decoders.Create().Decode(lying,
+            new DecodeOptions { Limits = DecodeLimits.Default, ShrinkTarget = new DecodeTarget(224, 224) }));
+        Assert.Equal(ErrorCodes.TruncatedImage, ex.Code);
+    }
+
+    [Fact]
+    public void Honest_jpegs_of_every_size_and_subsampling_pass_the_data_check()
+    {
+        foreach (var (w, h) in new[] { (1, 1), (8, 8), (17, 9), (224, 224), (1000, 600) })
+        {
+            Assert.Equal((w, h), Size(TestImageEncoder.Jpeg(SyntheticFilms.Blank(w, h), quality: 10)));
+            Assert.Equal((w, h), Size(TestImageEncoder.Jpeg(SyntheticFilms.Chest(w, h))));
+            Assert.Equal((w, h), Size(TestImageEncoder.Jpeg(SyntheticFilms.ColourPhoto(w, h), quality: 10))); // 4:2:0
+        }
+        static (int, int) Size(byte[] jpeg)
+        {
+            var film = Decoders.Decode(jpeg);
+            return (film.Image.Width, film.Image.Height);
+        }
+    }
+
     private static void AssertRefused(string code, byte[] bytes, DecodeLimits? limits = null)
     {
         var ex = Assert.Throws<CxrQaException>(() => Decoders.Decode(bytes, limits));
