@@ -28,7 +28,7 @@ public sealed class FilmPreviews(CaseRenderings renderings, FilmDecoder decoder,
         ArgumentNullException.ThrowIfNull(size);
         // A JPEG preview decodes DCT-scaled (at most 1/2 of a side for display, so at most a quarter of the pixels the
         // upload limit allows); DICOM and PNG decode in full, so they are held to the preview budget.
-        var scaledDecode = record.ContentType == "image/jpeg";
+        var scaledDecode = record.ContentType == CaseService.StoredFilm(ImageFormat.Jpeg).ContentType;
         if (!scaledDecode)
             limits.CheckPreviewBudget(record);
         return renderings.PathAsync(record, size.FileName,

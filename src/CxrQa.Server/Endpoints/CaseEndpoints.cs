@@ -1,4 +1,5 @@
 using CxrQa.Core.Errors;
+using CxrQa.Core.Imaging;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Server.Security;
@@ -45,7 +46,7 @@ public static class CaseEndpoints
         if (readable is null)
             return NotFound();
         var record = readable.Record;
-        var deidentify = record.ContentType == "application/dicom" && !readable.MayReadIdentified;
+        var deidentify = record.ContentType == CaseService.StoredFilm(ImageFormat.Dicom).ContentType && !readable.MayReadIdentified;
         string? path;
         try
         {
