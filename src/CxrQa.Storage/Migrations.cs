@@ -7,6 +7,9 @@ namespace CxrQa.Storage;
 /// time and boolean types); everything else is kept portable.</summary>
 public sealed record Migration(int Version, string Name, string Sqlite, string Postgres)
 {
+    /// <summary>A step whose SQL is the same in both dialects.</summary>
+    public Migration(int version, string name, string portable) : this(version, name, portable, portable) { }
+
     public string For(SqlDialect dialect) => dialect == SqlDialect.Postgres ? Postgres : Sqlite;
 }
 
@@ -201,23 +204,14 @@ public static class SchemaMigrations
         // are unambiguous; the trails also record the key's id from now on. Keys that already shared a name keep
         // the oldest one's; the others are renamed NAME#ID (visible in `keys list`), the only way to add the index
         // without refusing to start.
-        new(5, "unique key names, key ids in the trails",
-            Sqlite: """
-                UPDATE api_keys SET name = name || '#' || id
-                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
-                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
-                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
-                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
-                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
-                """,
-            Postgres: """
-                UPDATE api_keys SET name = name || '#' || id
-                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
-                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
-                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
-                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
-                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
-                """),
+        new(5, "unique key names, key ids in the trails", """
+            UPDATE api_keys SET name = name || '#' || id
+            WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
+                          AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
+            CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
+            ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
+            ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
+            """),
     ];
 
     private const string CreateTable = """
