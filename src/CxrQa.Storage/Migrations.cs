@@ -7,6 +7,9 @@ namespace CxrQa.Storage;
 /// time and boolean types); everything else is kept portable.</summary>
 public sealed record Migration(int Version, string Name, string Sqlite, string Postgres)
 {
+    /// <summary>A step whose SQL is the same in both dialects.</summary>
+    public Migration(int version, string name, string portable) : this(version, name, portable, portable) { }
+
     public string For(SqlDialect dialect) => dialect == SqlDialect.Postgres ? Postgres : Sqlite;
 }
 
@@ -201,39 +204,23 @@ public static class SchemaMigrations
         // are unambiguous; the trails also record the key's id from now on. Keys that already shared a name keep
         // the oldest one's; the others are renamed NAME#ID (visible in `keys list`), the only way to add the index
         // without refusing to start.
-        new(5, "unique key names, key ids in the trails",
-            Sqlite: """
-                UPDATE api_keys SET name = name || '#' || id
-                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
-                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
-                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
-                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
-                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
-                """,
-            Postgres: """
-                UPDATE api_keys SET name = name || '#' || id
-                WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
-                              AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
-                CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
-                ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
-                ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
-                """),
+        new(5, "unique key names, key ids in the trails", """
+            UPDATE api_keys SET name = name || '#' || id
+            WHERE EXISTS (SELECT 1 FROM api_keys older WHERE older.name = api_keys.name
+                          AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
+            CREATE UNIQUE INDEX ux_api_keys_name ON api_keys (name);
+            ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
+            ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
+            """),
         // A case belongs to the key that submitted it: submitters read only their own cases. Earlier cases get the
         // key id their "created" audit event recorded (migration 5 onward); older ones stay without an owner, so
         // only reviewers (when queued) and admins read them: a name is not proof of which key sent a film.
-        new(6, "case owner key",
-            Sqlite: """
-                ALTER TABLE cases ADD COLUMN submitted_key_id TEXT NULL;
-                UPDATE cases SET submitted_key_id = (SELECT a.actor_key_id FROM audit_events a
-                    WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
-                CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
-                """,
-            Postgres: """
-                ALTER TABLE cases ADD COLUMN submitted_key_id TEXT NULL;
-                UPDATE cases SET submitted_key_id = (SELECT a.actor_key_id FROM audit_events a
-                    WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
-                CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
-                """),
+        new(6, "case owner key", """
+            ALTER TABLE cases ADD COLUMN submitted_key_id TEXT NULL;
+            UPDATE cases SET submitted_key_id = (SELECT a.actor_key_id FROM audit_events a
+                WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
+            CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
+            """),
     ];
 
     private const string CreateTable = """

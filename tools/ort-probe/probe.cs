@@ -1,6 +1,7 @@
 // Times one ONNX graph in ONNX Runtime alone (no CxrQa code): `dotnet run tools/ort-probe/probe.cs -- GRAPH INPUT_NAME BATCH`.
 // Used to tell a slow machine from a slow graph (docs/benchmarks.md).
-#:package Microsoft.ML.OnnxRuntime@1.31.1
+// The package version comes from Directory.Packages.props (central package management), as for every project here.
+#:package Microsoft.ML.OnnxRuntime
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

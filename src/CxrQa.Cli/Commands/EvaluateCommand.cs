@@ -40,20 +40,29 @@ public static class EvaluateCommand
             Description = "Also run the shift benchmark from this data root (kermany-224/train for the bundle's calibration patients, " +
                           "kermany-fullres-sample, dev-shift): framing probe, acquisition shifts, other hospitals. Writes shift-benchmark.md/.json.",
         };
+        var recordInCard = new Option<bool>("--record-in-card")
+        {
+            Description = "With --shift-benchmark: write its results into the bundle's model.json (shift_benchmark), with this command.",
+        };
         var command = new Command("evaluate",
             "Measure a model on labelled films: report.md/report.html with plots, metrics.json, predictions.csv.")
         {
-            data, output, model, threshold, batchSize, faithfulness, shiftBenchmark,
+            data, output, model, threshold, batchSize, faithfulness, shiftBenchmark, recordInCard,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(model),
-            parse.GetValue(threshold), parse.GetValue(batchSize), parse.GetValue(faithfulness), parse.GetValue(shiftBenchmark), ct));
+            parse.GetValue(threshold), parse.GetValue(batchSize), parse.GetValue(faithfulness), parse.GetValue(shiftBenchmark), parse.GetValue(recordInCard), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(string dataDir, string outDir, string? modelDir, double? threshold, int batchSize,
-        int faithfulness, string? shiftRoot, CancellationToken ct)
+        int faithfulness, string? shiftRoot, bool recordInCard, CancellationToken ct)
     {
         var err = StandardStreams.CreateErrorConsole();
+        if (recordInCard && (shiftRoot is null || threshold is not null))
+        {
+            StandardStreams.Error(err, "--record-in-card needs --shift-benchmark and the bundle's own routing (no --threshold)");
+            return ExitCodes.Usage;
+        }
         var options = new ScreeningOptions { Routing = new RoutingOverrides { FixedConfidenceThreshold = threshold } };
         ScreeningService service;
         ModelBundle model;
@@ -136,6 +145,12 @@ public static class EvaluateCommand
             await File.WriteAllTextAsync(Path.Combine(outDir, "shift-benchmark.md"), markdown, ct);
             await File.WriteAllTextAsync(Path.Combine(outDir, "shift-benchmark.json"), ShiftBenchmark.Json($"{card.Name} {card.Version}", shift), ct);
             await File.AppendAllTextAsync(Path.Combine(outDir, "report.md"), "\n" + markdown, ct);
+            if (recordInCard)
+            {
+                var commandLine = $"cxrqa evaluate --model {modelDir ?? card.Name} --data {dataDir} --out {outDir} --shift-benchmark {shiftRoot} --record-in-card";
+                ModelBundleWriter.SaveCard(model.Directory, card with { ShiftBenchmark = ShiftBenchmark.Card(shift, commandLine, DateTimeOffset.UtcNow) });
+                StandardStreams.Info(err, $"recorded the shift benchmark in {Path.Combine(model.Directory, ModelBundle.CardFileName)}");
+            }
             foreach (var r in shift)
                 StandardStreams.Info(err, $"{r.Name}: AUC {r.Auc:0.000}, specificity {r.Specificity:P1}, automated {r.AutomatedShare:P1}, {r.AutomatedWrong} wrong");
         }

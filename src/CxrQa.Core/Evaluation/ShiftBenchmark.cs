@@ -1,3 +1,4 @@
+using CxrQa.Core.Model;
 using System.Text;
 using System.Text.Json;
 using CxrQa.Core.Augmentation;
@@ -73,6 +74,8 @@ public sealed class ShiftBenchmark(ScreeningService service)
                     full.Select(f => (f.Film, service.Preprocessor.Enhance(f.Film.Image))).ToList(), progress));
                 results.Add(Run("full-resolution originals, framing 1", "the same, cropped towards the thorax at tightness 1", fullTruth,
                     full.Select(f => Framed(f.Film, ThoraxFraming.Window(1))).ToList(), progress));
+                results.Add(Run(AsTrainingCopies("full-resolution originals"), "the same originals resized to 224 px and JPEG-compressed at quality 75, as the training copies were",
+                    fullTruth, full.Select(f => AsTrainingCopy(f.Film)).ToList(), progress));
             }
         }
 
@@ -89,8 +92,21 @@ public sealed class ShiftBenchmark(ScreeningService service)
             var dev = await DecodeAsync(entries, cancellationToken);
             results.Add(Run("dev-shift (other hospitals, mostly adults)", "real films from NIH ChestX-ray14, Figure 1, Montgomery: never trained on",
                 dev.Select(f => f.Truth).ToList(), dev.Select(f => (f.Film, service.Preprocessor.Enhance(f.Film.Image))).ToList(), progress));
+            results.Add(Run(AsTrainingCopies("dev-shift"), "the same films resized to 224 px and JPEG-compressed at quality 75, as the training copies were: " +
+                "what is left for the gates once compression no longer tells them apart", dev.Select(f => f.Truth).ToList(), dev.Select(f => AsTrainingCopy(f.Film)).ToList(), progress));
         }
         return results;
+    }
+
+    private static string AsTrainingCopies(string scenario) => $"{scenario}, as 224 px JPEG q75 copies";
+
+    /// <summary>The film as the copy step made the training films: squash-resized to the network size, then JPEG at
+    /// quality 75. Both the films of other hospitals and native-resolution films differ from the training copies in
+    /// that compression, which the early stages see; this scenario shows what the gates do without that cue.</summary>
+    private (DecodedFilm, GrayImage) AsTrainingCopy(DecodedFilm film)
+    {
+        var copy = JpegRoundTrip.Apply(service.Preprocessor.Resize(film.Image));
+        return (film with { Image = copy }, service.Preprocessor.Enhance(copy));
     }
 
     private (DecodedFilm, GrayImage) Framed(DecodedFilm film, FramingCrop window)
@@ -154,6 +170,22 @@ public sealed class ShiftBenchmark(ScreeningService service)
         static string F(double v, string format) => double.IsNaN(v) ? "-" : v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
         static string P(double v) => double.IsNaN(v) ? "-" : v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The card section that records these results, with the command that produced them.</summary>
+    public static ShiftBenchmarkCard Card(IReadOnlyList<ShiftScenarioResult> results, string command, DateTimeOffset measured) => new()
+    {
+        Measured = measured,
+        Command = command,
+        Scenarios = results.Select(r => new ShiftBenchmarkRowCard
+        {
+            Name = r.Name, Films = r.Films, Auc = Finite(r.Auc), Sensitivity = Finite(r.Sensitivity), Specificity = Finite(r.Specificity),
+            SpecificityAtReferenceSensitivity = Finite(r.SpecificityAtReferenceSensitivity),
+            Automated = r.Automated, AutomatedWrong = r.AutomatedWrong,
+            AutomatedErrorUpper = r.Automated == 0 ? null : Finite(r.AutomatedErrorUpper),
+        }).ToList(),
+    };
+
+    private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 4) : null;
 
     public static string Json(string bundleName, IReadOnlyList<ShiftScenarioResult> results) =>
         JsonSerializer.Serialize(new { model = bundleName, scenarios = results }, new JsonSerializerOptions

@@ -1,3 +1,4 @@
+using CxrQa.Core.OutOfDistribution;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -30,6 +31,9 @@ public sealed record ModelCard
     /// <summary>Per-film shift gates beyond the OOD gate (feature shift at several depths, ensemble disagreement).</summary>
     [JsonPropertyName("shift_gates")] public ShiftGatesCard? ShiftGates { get; init; }
     [JsonPropertyName("training")] public TrainingCard? Training { get; init; }
+    /// <summary>The shift benchmark of this bundle as it stands (<c>evaluate --shift-benchmark --record-in-card</c>);
+    /// recalibrating clears it, since the routing it measured has changed.</summary>
+    [JsonPropertyName("shift_benchmark")] public ShiftBenchmarkCard? ShiftBenchmark { get; init; }
     /// <summary>Validation metrics by name (e.g. "cv_auc", "cv_auc_std", "cv_accuracy").</summary>
     [JsonPropertyName("validation_metrics")] public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
 
@@ -170,10 +174,39 @@ public record GateThresholdCard
 
 public sealed record FeatureShiftGateCard : GateThresholdCard
 {
-    [JsonPropertyName("method")] public string Method { get; init; } = "max over depths (listed by width: 64, 128, 256 = pooled stage 1, 2, 3; 512 = embedding) of the class-conditional Mahalanobis distance (Ledoit-Wolf shared covariance, fitted on training films) divided by its training median";
+    [JsonPropertyName("method")] public string Method { get; init; } = Describe(FeatureDensityKind.Mahalanobis, 0);
+    [JsonPropertyName("neighbours")] public int? Neighbours { get; init; }
+    [JsonPropertyName("reference_films")] public string? ReferenceFilms { get; init; }
     [JsonPropertyName("file")] public string File { get; init; } = "feature_shift.bin";
     [JsonPropertyName("file_sha256")] public required string FileSha256 { get; init; }
     [JsonPropertyName("dimensions")] public required IReadOnlyList<int> Dimensions { get; init; }
+
+    public static string Describe(FeatureDensityKind kind, int neighbours) => kind == FeatureDensityKind.NearestNeighbour
+        ? $"max over depths (listed by width: 64, 128, 256 = pooled stage 1, 2, 3; 512 = embedding) of the cosine distance to the {neighbours}-th nearest reference film, divided by its leave-one-out median over the references"
+        : "max over depths (listed by width: 64, 128, 256 = pooled stage 1, 2, 3; 512 = embedding) of the class-conditional Mahalanobis distance (Ledoit-Wolf shared covariance, fitted on training films) divided by its training median";
+}
+
+/// <summary>What <c>evaluate --shift-benchmark</c> measured on this bundle: one row per scenario.</summary>
+public sealed record ShiftBenchmarkCard
+{
+    [JsonPropertyName("measured")] public required DateTimeOffset Measured { get; init; }
+    [JsonPropertyName("command")] public required string Command { get; init; }
+    [JsonPropertyName("scenarios")] public required IReadOnlyList<ShiftBenchmarkRowCard> Scenarios { get; init; }
+}
+
+/// <summary>One scenario of <see cref="ShiftBenchmarkCard"/>; null where the scenario has no such number (e.g. no
+/// normal films, nothing automated).</summary>
+public sealed record ShiftBenchmarkRowCard
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("films")] public int Films { get; init; }
+    [JsonPropertyName("auc")] public double? Auc { get; init; }
+    [JsonPropertyName("sensitivity")] public double? Sensitivity { get; init; }
+    [JsonPropertyName("specificity")] public double? Specificity { get; init; }
+    [JsonPropertyName("specificity_at_reference_sensitivity")] public double? SpecificityAtReferenceSensitivity { get; init; }
+    [JsonPropertyName("automated")] public int Automated { get; init; }
+    [JsonPropertyName("automated_wrong")] public int AutomatedWrong { get; init; }
+    [JsonPropertyName("automated_error_upper_95")] public double? AutomatedErrorUpper { get; init; }
 }
 
 public sealed record TrainingCard

@@ -4,17 +4,18 @@ using CxrQa.Core.Errors;
 namespace CxrQa.Core.OutOfDistribution;
 
 /// <summary>
-/// A Mahalanobis density at several depths of the backbone (pooled stage 1, 2, 3 and the final embedding), combined
-/// into one score: the largest of the depths' distances, each divided by its median over the training films.
+/// A density at one or more depths of the backbone (pooled stage 1, 2, 3 and the final embedding), combined into one
+/// score: the largest of the depths' scores, each divided by its median over the training films.
 /// <para>Why the largest, scaled: each depth sees a different kind of difference (exposure and texture early,
 /// anatomy and framing later), and a film that is unusual at any one depth is unusual; dividing by the training
 /// median puts the depths on one scale without using the held-out films that fit the threshold.</para>
 /// </summary>
 public sealed class FeatureShiftDetector
 {
-    private const uint Magic = 0x46534454; // "TDSF"
+    private const uint MahalanobisOnlyMagic = 0x46534454; // "TDSF": format 1, every depth Mahalanobis
+    private const uint Magic = 0x32534454; // "TDS2": a kind byte per depth
 
-    public FeatureShiftDetector(IReadOnlyList<MahalanobisDetector> depths, IReadOnlyList<double> scales)
+    public FeatureShiftDetector(IReadOnlyList<IFeatureDensity> depths, IReadOnlyList<double> scales)
     {
         ArgumentNullException.ThrowIfNull(depths);
         ArgumentNullException.ThrowIfNull(scales);
@@ -22,31 +23,51 @@ public sealed class FeatureShiftDetector
             throw new ArgumentException($"{depths.Count} depths need as many scales, got {scales.Count}", nameof(scales));
         if (scales.Any(s => !(s > 0) || !double.IsFinite(s)))
             throw new ArgumentException("every scale must be a positive finite number", nameof(scales));
+        if (depths.Any(d => d is not (MahalanobisDetector or NeighbourDistance)))
+            throw new ArgumentException("each depth is a Mahalanobis or a nearest-neighbour density", nameof(depths));
         Depths = depths;
         Scales = scales;
     }
 
-    public IReadOnlyList<MahalanobisDetector> Depths { get; }
+    public IReadOnlyList<IFeatureDensity> Depths { get; }
     public IReadOnlyList<double> Scales { get; }
 
     public IReadOnlyList<int> Dimensions => Depths.Select(d => d.Dimension).ToList();
 
-    /// <summary>Fits one density per depth on training features (rows of each array; labels give the class means)
-    /// and scales each by its median training score.</summary>
-    public static FeatureShiftDetector Fit(IReadOnlyList<float[]> trainingFeatures, IReadOnlyList<int> dimensions, ReadOnlySpan<int> labels)
+    /// <summary>The density kind of the first depth (every depth is fitted with one kind).</summary>
+    public FeatureDensityKind Kind => Depths[0] is NeighbourDistance ? FeatureDensityKind.NearestNeighbour : FeatureDensityKind.Mahalanobis;
+
+    /// <summary>Fits one density per depth on training features (rows of each array; labels give the class means of a
+    /// Mahalanobis density) and scales each by its median training score (leave-one-out for nearest neighbours, whose
+    /// training films would otherwise find themselves).</summary>
+    public static FeatureShiftDetector Fit(IReadOnlyList<float[]> trainingFeatures, IReadOnlyList<int> dimensions, ReadOnlySpan<int> labels,
+        FeatureDensityKind kind = FeatureDensityKind.Mahalanobis, int neighbours = 10)
     {
-        var depths = new List<MahalanobisDetector>();
+        var depths = new List<IFeatureDensity>();
         var scales = new List<double>();
         for (var d = 0; d < dimensions.Count; d++)
         {
-            var detector = MahalanobisDetector.Fit(trainingFeatures[d], dimensions[d], labels);
-            var n = trainingFeatures[d].Length / dimensions[d];
-            var scores = new double[n];
-            for (var i = 0; i < n; i++)
-                scores[i] = detector.Score(trainingFeatures[d].AsSpan(i * dimensions[d], dimensions[d]));
+            var dim = dimensions[d];
+            var n = trainingFeatures[d].Length / dim;
+            double[] scores;
+            if (kind == FeatureDensityKind.NearestNeighbour)
+            {
+                var density = NeighbourDistance.Fit(trainingFeatures[d], dim, neighbours);
+                scores = new double[density.ReferenceCount];
+                Parallel.For(0, scores.Length, i => scores[i] = density.ScoreOfReference(i));
+                depths.Add(density);
+            }
+            else
+            {
+                var density = MahalanobisDetector.Fit(trainingFeatures[d], dim, labels);
+                var features = trainingFeatures[d];
+                scores = new double[n];
+                for (var i = 0; i < n; i++)
+                    scores[i] = density.Score(features.AsSpan(i * dim, dim));
+                depths.Add(density);
+            }
             Array.Sort(scores);
-            depths.Add(detector);
-            scales.Add(Math.Max(1e-9, scores[n / 2]));
+            scales.Add(Math.Max(1e-9, scores[scores.Length / 2]));
         }
         return new FeatureShiftDetector(depths, scales);
     }
@@ -87,13 +108,27 @@ public sealed class FeatureShiftDetector
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], Depths.Count);
         stream.Write(header);
-        Span<byte> entry = stackalloc byte[16];
+        Span<byte> entry = stackalloc byte[17];
         for (var d = 0; d < Depths.Count; d++)
         {
             using var chunk = new MemoryStream();
-            OodDetectorFile.Save(Depths[d], chunk);
-            BinaryPrimitives.WriteDoubleLittleEndian(entry, Scales[d]);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[8..], chunk.Length);
+            FeatureDensityKind kind;
+            switch (Depths[d])
+            {
+                case MahalanobisDetector m:
+                    OodDetectorFile.Save(m, chunk);
+                    kind = FeatureDensityKind.Mahalanobis;
+                    break;
+                case NeighbourDistance k:
+                    k.Save(chunk);
+                    kind = FeatureDensityKind.NearestNeighbour;
+                    break;
+                default:
+                    throw new InvalidOperationException("unknown density");
+            }
+            entry[0] = (byte)kind;
+            BinaryPrimitives.WriteDoubleLittleEndian(entry[1..], Scales[d]);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[9..], chunk.Length);
             stream.Write(entry);
             chunk.Position = 0;
             chunk.CopyTo(stream);
@@ -103,33 +138,47 @@ public sealed class FeatureShiftDetector
     public static FeatureShiftDetector Load(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
+        var magic = bytes.Length < 8 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        if (magic is not (Magic or MahalanobisOnlyMagic))
             throw Invalid("not a feature-shift file (bad magic)");
+        var withKind = magic == Magic;
         var count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
         if (count is < 1 or > 16) throw Invalid($"{count} depths");
         var offset = 8;
-        var depths = new List<MahalanobisDetector>();
+        var entryLength = withKind ? 17 : 16;
+        var depths = new List<IFeatureDensity>();
         var scales = new List<double>();
-        for (var d = 0; d < count; d++)
-        {
-            if (offset + 16 > bytes.Length) throw Invalid("truncated");
-            scales.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset)));
-            var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(offset + 8));
-            offset += 16;
-            if (length < 0 || offset + length > bytes.Length) throw Invalid("truncated");
-            using var chunk = new MemoryStream(bytes, offset, (int)length, writable: false);
-            depths.Add(OodDetectorFile.Load(chunk));
-            offset += (int)length;
-        }
-        if (offset != bytes.Length) throw Invalid("bytes after the last depth");
         try
         {
+            for (var d = 0; d < count; d++)
+            {
+                if (offset + entryLength > bytes.Length) throw Invalid("truncated");
+                var kind = withKind ? (FeatureDensityKind)bytes[offset++] : FeatureDensityKind.Mahalanobis;
+                scales.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(offset)));
+                var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(offset + 8));
+                offset += 16;
+                if (length < 0 || offset + length > bytes.Length) throw Invalid("truncated");
+                depths.Add(kind switch
+                {
+                    FeatureDensityKind.Mahalanobis => LoadMahalanobis(bytes, offset, (int)length),
+                    FeatureDensityKind.NearestNeighbour => NeighbourDistance.Load(bytes.AsSpan(offset, (int)length)),
+                    _ => throw Invalid($"unknown density kind {(int)kind}"),
+                });
+                offset += (int)length;
+            }
+            if (offset != bytes.Length) throw Invalid("bytes after the last depth");
             return new FeatureShiftDetector(depths, scales);
         }
         catch (ArgumentException e)
         {
             throw Invalid(e.Message);
         }
+    }
+
+    private static MahalanobisDetector LoadMahalanobis(byte[] bytes, int offset, int length)
+    {
+        using var chunk = new MemoryStream(bytes, offset, length, writable: false);
+        return OodDetectorFile.Load(chunk);
     }
 
     private static CxrQaException Invalid(string why) => new(ErrorCodes.ModelInvalid, $"invalid feature-shift file: {why}");

@@ -14,7 +14,7 @@ namespace CxrQa.Core.OutOfDistribution;
 /// matrix: the same d (d + 1) / 2 floats, the score is a sum of squares and so can never go negative through
 /// rounding, and no explicit inverse is ever formed.
 /// </remarks>
-public sealed class MahalanobisDetector
+public sealed class MahalanobisDetector : IFeatureDensity
 {
     private readonly float[] _means;
     private readonly float[] _factor;

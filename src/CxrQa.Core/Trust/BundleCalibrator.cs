@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrQa.Core.Augmentation;
 using CxrQa.Core.Data;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Imaging;
@@ -36,13 +37,20 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
             ClaheClipLimit = card.Preprocessing.ClaheClipLimit, ClaheTiles = card.Preprocessing.ClaheTiles,
         });
         var scorer = new EnhancedFilmScorer(decoder, preprocessor, bundle);
-        async Task<(EnhancedFilms Films, FilmScores Scores)> ScoreAsync(IReadOnlyList<LabelledImage> images, string what)
+        async Task<(EnhancedFilms Films, FilmScores Scores)> ScoreAsync(IReadOnlyList<LabelledImage> images, string what, Func<int, FramingCrop>? framing = null)
         {
-            var enhanced = await scorer.EnhanceAsync(images, p => progress?.Report(new CalibrationProgress($"preparing {what}", p, images.Count)), cancellationToken);
+            var enhanced = await scorer.EnhanceAsync(images, p => progress?.Report(new CalibrationProgress($"preparing {what}", p, images.Count)),
+                cancellationToken, framing);
             var scores = scorer.Score(enhanced.Films, p => progress?.Report(new CalibrationProgress($"scoring {what}", p, enhanced.Films.Count)), cancellationToken);
             return (enhanced, scores);
         }
         var train = await ScoreAsync(split.Training, "training films");
+        FilmScores? trainViews = null;
+        if (options.FeatureShiftFramedViews && options.FeatureShiftPercentile is not null && bundle.HasDepthFeatures)
+        {
+            var windows = FramedViewWindows(split.Training.Count);
+            trainViews = (await ScoreAsync(split.Training, "framed views of the training films", i => windows[i])).Scores;
+        }
         var gateFit = await ScoreAsync(split.GateFit, "gate-fit films");
         var cal = await ScoreAsync(split.Calibration, "calibration films");
 
@@ -62,10 +70,22 @@ public sealed class BundleCalibrator(FilmDecoder decoder, ModelBundle bundle)
             cal.Scores, kept.Select(i => i.Label).ToArray(), kept.Select(i => i.PatientId).ToArray(), kept.Select(i => i.RelativePath).ToArray())
         {
             Shifted = shifted,
+            TrainViews = trainViews,
         }, options);
         var written = TrustLayerFitter.WriteInto(bundle.Directory, card, trust, train.Films.Films.Count);
         return split.GateFitIsValidation ? written with { ValidationMetrics = ServedValidationMetrics(written, gateFit.Films.Kept, gateFit.Scores) } : written;
     }
+
+    /// <summary>One framing crop per training film, drawn as training's augmentation draws them (its default area and
+    /// aspect range) from a fixed seed, so calibrating twice gives the same references.</summary>
+    private static FramingCrop[] FramedViewWindows(int count)
+    {
+        var augmentation = new AugmentationOptions();
+        var random = new Random(FramedViewSeed);
+        return Enumerable.Range(0, count).Select(_ => FramingCrop.Draw(random, augmentation.FramingAreaMin, augmentation.FramingAspectMax)).ToArray();
+    }
+
+    private const int FramedViewSeed = 7;
 
     /// <summary>The served graph's own metrics on the validation patients (calibrated probabilities, rule p &gt;= 0.5):
     /// what the card's <c>val_*</c> figures mean for a bundle whose graph is not one trained network (an ensemble).

@@ -1,3 +1,4 @@
+using CxrQa.Core.Augmentation;
 using CxrQa.Core.Data;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Imaging;
@@ -29,8 +30,12 @@ public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor pre
 {
     private const int ReportEvery = 64;
 
-    public async Task<EnhancedFilms> EnhanceAsync(IReadOnlyList<LabelledImage> images, Action<int>? progress, CancellationToken cancellationToken)
+    /// <summary>Decodes and enhances each film as serving does; with <paramref name="framing"/>, film i is first cropped
+    /// to framing(i) at network size, before CLAHE, as training's framing augmentation does.</summary>
+    public async Task<EnhancedFilms> EnhanceAsync(IReadOnlyList<LabelledImage> images, Action<int>? progress, CancellationToken cancellationToken,
+        Func<int, FramingCrop>? framing = null)
     {
+        var size = preprocessor.Options.InputSize;
         var films = new byte[images.Count][];
         var done = 0;
         foreach (var chunk in images.Select((image, index) => (image, index)).Chunk(64))
@@ -40,7 +45,10 @@ public sealed class EnhancedFilmScorer(FilmDecoder decoder, FilmPreprocessor pre
             {
                 try
                 {
-                    films[chunk[k].index] = preprocessor.Enhance(decoder.Decode(bytes[k], DecodeLimits.Default).Image).Pixels;
+                    var resized = preprocessor.Resize(decoder.Decode(bytes[k], DecodeLimits.Default).Image);
+                    var window = framing?.Invoke(chunk[k].index) ?? FramingCrop.Full;
+                    var framed = window.IsFull ? resized : new GrayImage(size, size, window.Apply(resized.Pixels, size, size, size, size));
+                    films[chunk[k].index] = preprocessor.EnhanceResized(framed).Pixels;
                 }
                 catch (CxrQaException)
                 {

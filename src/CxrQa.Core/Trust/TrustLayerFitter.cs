@@ -26,6 +26,10 @@ public sealed record TrustLayerInputs(
     string[] CalibrationPatients,
     string[] CalibrationKeys)
 {
+    /// <summary>Further views of the training films that the feature-shift references include (framing crops drawn as
+    /// training draws them); null: the training films alone.</summary>
+    public FilmScores? TrainViews { get; init; }
+
     /// <summary>The calibration films under simulated shifts (empty: certify on clean films only).</summary>
     public IReadOnlyList<(string Scenario, FilmScores Scores)> Shifted { get; init; } = [];
 }
@@ -73,8 +77,11 @@ public static class TrustLayerFitter
         var withDepth = inputs.Train.Depth.Count > 0;
         var allDims = FilmScores.FeatureDimensions(withDepth);
         var usedDims = allDims.Where(options.FeatureShiftDimensions.Contains).ToList();
+        var references = inputs.TrainViews is { } views ? Concat(inputs.Train.FeatureDepths, views.FeatureDepths) : inputs.Train.FeatureDepths;
+        var referenceLabels = inputs.TrainViews is null ? inputs.TrainLabels : [.. inputs.TrainLabels, .. inputs.TrainLabels];
         var featureShift = options.FeatureShiftPercentile is not null && withDepth && usedDims.Count > 0
-            ? FeatureShiftDetector.Fit(FeatureShiftDetector.Select(inputs.Train.FeatureDepths, allDims, usedDims), usedDims, inputs.TrainLabels)
+            ? FeatureShiftDetector.Fit(FeatureShiftDetector.Select(references, allDims, usedDims), usedDims, referenceLabels,
+                options.FeatureShiftDensity, options.FeatureShiftNeighbours)
             : null;
         double[]? Shift(FilmScores s) => featureShift is null ? null : FeatureShiftScores(featureShift, s);
         var gateFitShift = Shift(inputs.GateFit);
@@ -109,6 +116,11 @@ public static class TrustLayerFitter
                 MeasuredFalseRejection = Rate(gateFitShift!, featureThreshold.Value),
                 FileSha256 = "",
                 Dimensions = featureShift.Dimensions,
+                Method = FeatureShiftGateCard.Describe(featureShift.Kind, options.FeatureShiftNeighbours),
+                Neighbours = featureShift.Kind == FeatureDensityKind.NearestNeighbour ? options.FeatureShiftNeighbours : null,
+                ReferenceFilms = inputs.TrainViews is null
+                    ? $"{inputs.Train.Count} training films"
+                    : $"{inputs.Train.Count} training films and one framing-cropped view of each ({inputs.TrainViews.Count})",
             },
             EnsembleSpread = spreadThreshold is null ? null : new GateThresholdCard
             {
@@ -137,6 +149,9 @@ public static class TrustLayerFitter
         var depths = detector.Pick(s.FeatureDepths, FilmScores.FeatureDimensions(s.Depth.Count > 0));
         return Enumerable.Range(0, s.Count).Select(i => detector.Score(depths, i)).ToArray();
     }
+
+    private static IReadOnlyList<float[]> Concat(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) =>
+        a.Zip(b, (x, y) => (float[])[.. x, .. y]).ToList();
 
     private static double Rate(IReadOnlyList<double> scores, double threshold) =>
         scores.Count == 0 ? 0 : scores.Count(s => !(s <= threshold)) / (double)scores.Count;
@@ -172,6 +187,7 @@ public static class TrustLayerFitter
             Calibration = trust.Calibration,
             OutOfDistribution = oodCard with { FileSha256 = Sha256Hex.OfFile(oodPath), TrainingCases = trainingCases },
             ShiftGates = gates,
+            ShiftBenchmark = null,
             DecisionPolicy = new DecisionPolicyCard
             {
                 Mode = DecisionPolicyCard.RiskControlled,

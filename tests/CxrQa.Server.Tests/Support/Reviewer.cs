@@ -20,14 +20,17 @@ public sealed class Reviewer(HttpClient client, string key)
 
     public Task<HttpResponseMessage> PostAsync(string path, JsonObject body) => SendAsync(HttpMethod.Post, path, JsonContent.Create(body));
 
-    /// <summary>A POST with a body exactly as given (raw JSON text, a stream without a length).</summary>
-    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => SendAsync(HttpMethod.Post, path, content);
+    /// <summary>A POST with a body exactly as given (raw JSON text, a stream without a length); with
+    /// <paramref name="expectContinue"/> the body waits for the server's 100 Continue, as curl does for large bodies.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content, bool expectContinue = false) =>
+        SendAsync(HttpMethod.Post, path, content, expectContinue);
 
     public async Task<JsonNode> JsonAsync(string path) => await Http.JsonAsync(await GetAsync(path));
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null, bool expectContinue = false)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
+        if (expectContinue) request.Headers.ExpectContinue = true;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client.SendAsync(request);
     }

@@ -16,6 +16,20 @@ public sealed class ShippedModelCardTests(ShippedModelFixture shipped) : IClassF
     }
 
     [Fact]
+    public void Records_its_shift_benchmark_and_no_recorded_scenario_breaks_the_promise_on_dev_shift_or_framing()
+    {
+        // The card's benchmark is cleared by recalibration, so its presence means it measured this trust layer.
+        var benchmark = Card.ShiftBenchmark;
+        Assert.NotNull(benchmark);
+        Assert.Contains("--shift-benchmark", benchmark.Command);
+        var rows = benchmark.Scenarios.ToDictionary(r => r.Name);
+        Assert.Equal(0, rows["dev-shift (other hospitals, mostly adults)"].AutomatedWrong);
+        var alpha = Card.DecisionPolicy.RiskControl!.Pneumonia.Alpha;
+        foreach (var framing in benchmark.Scenarios.Where(r => r.Name.StartsWith("framing probe", StringComparison.Ordinal)))
+            Assert.True((double)framing.AutomatedWrong / Math.Max(1, framing.Automated) <= alpha, $"{framing.Name}: {framing.AutomatedWrong}/{framing.Automated}");
+    }
+
+    [Fact]
     public void Is_calibrated_on_held_out_patients()
     {
         var calibration = Card.Calibration!;
