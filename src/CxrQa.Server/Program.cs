@@ -74,16 +74,22 @@ builder.Services.AddSingleton<AutomationMonitor>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ReviewService>();
 builder.Services.AddSingleton<CaseFiles>();
+builder.Services.AddSingleton<CaseRenderings>();
 builder.Services.AddSingleton<HeatmapOverlays>();
+builder.Services.AddSingleton<FilmPreviews>();
+builder.Services.AddSingleton<DeidentifiedFilms>();
+builder.Services.AddSingleton<CaseAccess>();
 builder.Services.AddSingleton<ServerMetrics>();
 builder.Services.AddSingleton<AccessPolicy>();
 builder.Services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
     new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
 // The same ScreeningService as the CLI and the benchmarks (ScreeningService.Create): one code path.
 var gdcmTemporaries = options.GdcmTemporaryDirectory ?? Path.Combine(settings.DataDirectory, "gdcm-tmp");
+var filmLimits = new FilmLimits(options);
+builder.Services.AddSingleton(filmLimits);
 var screeningOptions = new ScreeningOptions
 {
-    Limits = new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels },
+    Limits = filmLimits.Screening,
     Dicom = new DicomReaderOptions { TemporaryDirectory = gdcmTemporaries },
     Routing = new RoutingOverrides { FixedConfidenceThreshold = options.FixedConfidenceThreshold },
     ReducedDecodeOversampling = options.ReducedJpegDecode ? new ScreeningOptions().ReducedDecodeOversampling : null,
@@ -92,7 +98,6 @@ builder.Services.AddSingleton(sp => ScreeningService.Create(sp.GetRequiredServic
 // Previews and overlays decode with the same decoder settings as screening (gdcmconv's private folder included), so
 // every film that was screened can be shown.
 builder.Services.AddSingleton(new FilmDecoder(new DicomFilmReader(screeningOptions.Dicom)));
-builder.Services.AddSingleton(sp => new FilmPreviews(sp.GetRequiredService<FilmDecoder>(), screeningOptions.Limits));
 builder.Services.AddSingleton(sp => new InferenceQueue(
     sp.GetRequiredService<ScreeningService>(), options, sp.GetRequiredService<ModelBundle>().Options.MaxBatch,
     sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));
@@ -117,6 +122,10 @@ if (gdcmLeftovers > 0)
 var screening = app.Services.GetRequiredService<ScreeningService>();
 await app.Services.GetRequiredService<AutomationMonitor>().StartAsync(app.Lifetime.ApplicationStopping);
 startupLog.LogInformation("model: {Name} {Version}; data directory: {DataDirectory}", screening.Model.Name, screening.Model.Version, settings.DataDirectory);
+// Start-up leaves garbage behind (the model files read whole, the drift threshold simulation's runs): collect it once,
+// compacting, and hand the memory back, so that the idle server's resident size is what serving needs (issue 16
+// measures the server's peak RSS under load against a fixed budget).
+GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

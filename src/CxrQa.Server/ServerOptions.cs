@@ -52,6 +52,17 @@ public sealed class ServerOptions
     /// previews always decode at full size. Effect on answers: docs/decisions.md.</summary>
     public bool ReducedJpegDecode { get; set; } = true;
 
+    /// <summary>Pictures and copies made from stored films (display and thumbnail PNGs, Grad-CAM overlays, de-identified
+    /// DICOM) rendered at the same time; further first requests wait. Each is made once and kept in the case folder,
+    /// so this bounds the memory a burst of preview requests can take (CaseRenderings).</summary>
+    public int PreviewConcurrency { get; set; } = 2;
+
+    /// <summary>Largest film, in pixels, that previews and de-identified copies decode in full (DICOM and PNG; JPEG
+    /// previews decode DCT-scaled). Far below <see cref="MaxPixels"/>: it also sets the inflate budget of a deflated
+    /// DICOM (6 bytes a pixel plus the film's own size), so a small deflate bomb cannot take hundreds of MB per preview.
+    /// A larger film is still screened; its preview answers 413 image_too_large.</summary>
+    public long PreviewMaxPixels { get; set; } = 20_000_000;
+
     /// <summary>Pin the fixed confidence threshold instead of the bundle's certified policy.</summary>
     public double? FixedConfidenceThreshold { get; set; }
 

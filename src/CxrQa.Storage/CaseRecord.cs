@@ -25,6 +25,9 @@ public sealed record CaseRecord
     public required string MetadataJson { get; init; }
     /// <summary>API key name, or "anonymous" when keys are not required.</summary>
     public required string SubmittedBy { get; init; }
+    /// <summary>Id of the API key that submitted the case, its owner; null when it came without a key (open loopback
+    /// policy) or before migration 6 recorded owners. Submitter keys read only the cases they own.</summary>
+    public string? SubmittedKeyId { get; init; }
 }
 
 /// <summary>An entry of the append-only audit trail.</summary>
@@ -37,6 +40,9 @@ public static class AuditActions
     public const string Released = "released";
     public const string ClaimTakenOver = "claim_taken_over";
     public const string Decided = "decided";
+    /// <summary>Someone was served the film, the DICOM or a picture made from it (preview, overlay): reads of patient
+    /// data are audited like changes. <c>after</c> says which view and whether it was de-identified.</summary>
+    public const string FilmRead = "film_read";
 }
 
 public interface ICaseStore
@@ -53,6 +59,10 @@ public interface ICaseStore
     Task<long> CountByStatusAsync(string status, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AuditEvent>> AuditTrailAsync(string caseId, CancellationToken cancellationToken);
+
+    /// <summary>Appends a <see cref="AuditActions.FilmRead"/> event: <paramref name="actor"/> was served
+    /// <paramref name="view"/> of the case's film (deidentified: whether patient data had been removed first).</summary>
+    Task RecordFilmReadAsync(string caseId, Actor actor, string view, bool deidentified, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Round trip to the database (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);

@@ -10,7 +10,8 @@ internal static class CaseSql
         {alias}.ood_score AS OodScore, {alias}.reasons_json AS ReasonsJson, {alias}.heatmap_grid_json AS HeatmapGridJson,
         {alias}.model_name AS ModelName, {alias}.model_version AS ModelVersion, {alias}.input_sha256 AS InputSha256,
         {alias}.film_file AS FilmFile, {alias}.content_type AS ContentType, {alias}.heatmap_file AS HeatmapFile,
-        {alias}.metadata_json AS MetadataJson, {alias}.submitted_by AS SubmittedBy
+        {alias}.metadata_json AS MetadataJson, {alias}.submitted_by AS SubmittedBy,
+        {alias}.submitted_key_id AS SubmittedKeyId
         """;
 }
 
@@ -35,6 +36,7 @@ internal sealed class CaseRow
     public string HeatmapFile { get; set; } = "";
     public string MetadataJson { get; set; } = "";
     public string SubmittedBy { get; set; } = "";
+    public string? SubmittedKeyId { get; set; }
 
     public CaseRecord ToRecord() => new()
     {
@@ -43,5 +45,6 @@ internal sealed class CaseRow
         ReasonsJson = ReasonsJson, HeatmapGridJson = HeatmapGridJson, ModelName = ModelName,
         ModelVersion = ModelVersion, InputSha256 = InputSha256, FilmFile = FilmFile, ContentType = ContentType,
         HeatmapFile = HeatmapFile, MetadataJson = MetadataJson, SubmittedBy = SubmittedBy,
+        SubmittedKeyId = SubmittedKeyId,
     };
 }

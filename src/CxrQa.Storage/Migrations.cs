@@ -212,6 +212,15 @@ public static class SchemaMigrations
             ALTER TABLE audit_events ADD COLUMN actor_key_id TEXT NULL;
             ALTER TABLE automation_events ADD COLUMN actor_key_id TEXT NULL;
             """),
+        // A case belongs to the key that submitted it: submitters read only their own cases. Earlier cases get the
+        // key id their "created" audit event recorded (migration 5 onward); older ones stay without an owner, so
+        // only reviewers (when queued) and admins read them: a name is not proof of which key sent a film.
+        new(6, "case owner key", """
+            ALTER TABLE cases ADD COLUMN submitted_key_id TEXT NULL;
+            UPDATE cases SET submitted_key_id = (SELECT a.actor_key_id FROM audit_events a
+                WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
+            CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
+            """),
     ];
 
     private const string CreateTable = """

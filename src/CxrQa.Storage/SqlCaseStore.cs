@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 
 namespace CxrQa.Storage;
@@ -14,17 +15,17 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO cases (id, created_at, status, prediction, pneumonia_probability, confidence, logit, ood_score,
                 reasons_json, heatmap_grid_json, model_name, model_version, input_sha256, film_file, content_type,
-                heatmap_file, metadata_json, submitted_by)
+                heatmap_file, metadata_json, submitted_by, submitted_key_id)
             VALUES (@Id, @CreatedAt, @Status, @Prediction, @PneumoniaProbability, @Confidence, @Logit, @OodScore,
                 @ReasonsJson, @HeatmapGridJson, @ModelName, @ModelVersion, @InputSha256, @FilmFile, @ContentType,
-                @HeatmapFile, @MetadataJson, @SubmittedBy)
+                @HeatmapFile, @MetadataJson, @SubmittedBy, @SubmittedKeyId)
             """,
             new
             {
                 record.Id, CreatedAt = DbValues.ToDb(record.CreatedAt), record.Status, record.Prediction,
                 record.PneumoniaProbability, record.Confidence, record.Logit, record.OodScore, record.ReasonsJson,
                 record.HeatmapGridJson, record.ModelName, record.ModelVersion, record.InputSha256, record.FilmFile,
-                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy,
+                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy, record.SubmittedKeyId,
             }, tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
@@ -77,6 +78,20 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
             $"SELECT {AuditRow.Columns} FROM audit_events WHERE case_id = @caseId ORDER BY id", new { caseId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEvent()).ToList();
+    }
+
+    public async Task RecordFilmReadAsync(string caseId, Actor actor, string view, bool deidentified, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var after = JsonSerializer.Serialize(new Dictionary<string, object> { ["view"] = view, ["deidentified"] = deidentified });
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
+            VALUES (@CaseId, @Actor, @ActorKeyId, @Action, @At, NULL, @After)
+            """,
+            new { CaseId = caseId, Actor = actor.Name, ActorKeyId = actor.KeyId, Action = AuditActions.FilmRead, At = DbValues.ToDb(at), After = after },
+            cancellationToken: cancellationToken));
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)

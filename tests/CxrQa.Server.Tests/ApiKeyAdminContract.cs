@@ -98,7 +98,7 @@ public abstract class ApiKeyAdminContract
                     """, new { id, hash = "hash-" + id, at = DateTimeOffset.UnixEpoch.AddDays(at).UtcDateTime, revoked = false });
         }
 
-        Assert.Equal([5], await SchemaMigrations.ApplyAsync(db, CancellationToken.None));
+        Assert.Equal([5], await SchemaMigrations.ApplyAsync(db, upToVersion: 5, CancellationToken.None));
 
         var names = (await new SqlApiKeyStore(db).ListAsync(CancellationToken.None)).Select(k => (k.Id, k.Name));
         Assert.Equal([("aaaa", "pacs"), ("bbbb", "pacs#bbbb"), ("cccc", "pacs#cccc")], names);

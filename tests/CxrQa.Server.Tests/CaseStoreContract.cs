@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Storage;
 using CxrQa.Tests.Support;
@@ -77,6 +78,57 @@ public abstract class CaseStoreContract
         Assert.Equal(("tester", AuditActions.Created), (audit.Actor, audit.Action));
         Assert.Null(audit.BeforeJson);
         Assert.Contains("pending_review", audit.AfterJson);
+    }
+
+    [Fact]
+    public async Task The_owner_key_round_trips_and_film_reads_are_appended_to_the_trail()
+    {
+        var db = await MigratedAsync();
+        var store = new SqlCaseStore(db);
+        var record = Sample() with { SubmittedKeyId = "key-a" };
+        await store.InsertAsync(record, new Actor("ward-a", "key-a"), auditSample: false, CancellationToken.None);
+        Assert.Equal("key-a", (await store.GetAsync(record.Id, CancellationToken.None))!.SubmittedKeyId);
+        var anonymous = Sample();
+        await store.InsertAsync(anonymous, Actor.Anonymous, auditSample: false, CancellationToken.None);
+        Assert.Null((await store.GetAsync(anonymous.Id, CancellationToken.None))!.SubmittedKeyId);
+
+        await store.RecordFilmReadAsync(record.Id, new Actor("dr-r", "key-r"), "image", deidentified: false, record.CreatedAt.AddMinutes(1), CancellationToken.None);
+        var trail = await store.AuditTrailAsync(record.Id, CancellationToken.None);
+        Assert.Equal([AuditActions.Created, AuditActions.FilmRead], trail.Select(e => e.Action));
+        var read = trail[1];
+        Assert.Equal(("dr-r", "key-r"), (read.Actor, read.ActorKeyId));
+        Assert.Equal("""{"view":"image","deidentified":false}""", read.AfterJson);
+        Assert.Equal(record.CreatedAt.AddMinutes(1), read.At, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public async Task Migration_6_takes_a_cases_owner_from_its_created_event()
+    {
+        var db = await NewDatabaseAsync();
+        await SchemaMigrations.ApplyAsync(db, upToVersion: 5, CancellationToken.None);
+        var (keyed, unkeyed) = (Sample(), Sample());
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+        {
+            foreach (var (c, key) in new[] { (keyed, "key-a"), (unkeyed, (string?)null) })
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO cases (id, created_at, status, prediction, pneumonia_probability, confidence, logit, ood_score,
+                        reasons_json, heatmap_grid_json, model_name, model_version, input_sha256, film_file, content_type,
+                        heatmap_file, metadata_json, submitted_by)
+                    VALUES (@Id, @CreatedAt, 'automated', 'Normal', 0.1, 0.9, -2, NULL, '[]', '[[0]]', 'm', '1', 'x', 'film.jpg',
+                        'image/jpeg', 'heatmap.png', '{}', 'ward-a')
+                    """, new { c.Id, CreatedAt = c.CreatedAt.UtcDateTime });
+                await connection.ExecuteAsync("""
+                    INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
+                    VALUES (@Id, 'ward-a', @key, 'created', @CreatedAt, NULL, '{}')
+                    """, new { c.Id, key, CreatedAt = c.CreatedAt.UtcDateTime });
+            }
+        }
+        Assert.Equal([6], await SchemaMigrations.ApplyAsync(db, CancellationToken.None));
+        var store = new SqlCaseStore(db);
+        Assert.Equal("key-a", (await store.GetAsync(keyed.Id, CancellationToken.None))!.SubmittedKeyId);
+        // A name is no proof of which key sent the film: without a recorded key id the case has no owner.
+        Assert.Null((await store.GetAsync(unkeyed.Id, CancellationToken.None))!.SubmittedKeyId);
     }
 
     [Fact]

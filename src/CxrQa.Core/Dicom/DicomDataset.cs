@@ -14,6 +14,9 @@ internal sealed class DicomDataset(ReadOnlyMemory<byte> buffer, IReadOnlyDiction
 
     public bool Contains(DicomTag tag) => elements.ContainsKey(tag.Packed);
 
+    /// <summary>The elements in the order they appear in the buffer (first occurrence of each tag).</summary>
+    public IEnumerable<DicomElement> InFileOrder => elements.Values.OrderBy(e => e.HeaderOffset);
+
     public ReadOnlyMemory<byte> Value(DicomElement e) => Buffer.Slice(e.Offset, e.Length);
 
     /// <summary>First value of a string element, trimmed of DICOM padding; null when absent or empty.</summary>

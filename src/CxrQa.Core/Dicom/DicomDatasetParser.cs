@@ -46,6 +46,7 @@ internal sealed class DicomDatasetParser(ReadOnlyMemory<byte> buffer)
             if (tag.Group == 0xFFFE)
                 throw Malformed($"unexpected delimiter {tag} inside a dataset at offset {pos}");
 
+            var headerOffset = pos;
             var (vr, length, headerLength) = ReadHeader(span, pos, end, tag, enc);
             var valuePos = pos + headerLength;
             DicomElement element;
@@ -90,7 +91,7 @@ internal sealed class DicomDatasetParser(ReadOnlyMemory<byte> buffer)
                 pos = valuePos + len;
             }
 
-            elements.TryAdd(tag.Packed, element);
+            elements.TryAdd(tag.Packed, element with { HeaderOffset = headerOffset, End = pos });
             if (depth == 0 && tag == DicomTag.PixelData)
                 break;
         }

@@ -21,4 +21,10 @@ internal sealed record DicomElement(
     IReadOnlyList<Fragment>? Fragments)
 {
     public bool IsEncapsulated => Fragments is not null;
+
+    /// <summary>Where the element's header starts in the buffer (the de-identifier copies elements whole).</summary>
+    public int HeaderOffset { get; init; }
+
+    /// <summary>Just past the element's last byte (after the delimiter of an undefined-length value).</summary>
+    public int End { get; init; }
 }

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Imaging;
+using TextEncoding = System.Text.Encoding;
 
 namespace CxrQa.Core.Dicom;
 
@@ -11,7 +11,9 @@ namespace CxrQa.Core.Dicom;
 /// main dataset. Handles files with or without the 128-byte preamble + "DICM" and with or without the group-0002
 /// file meta header, and inflates deflated datasets.
 /// </summary>
-internal sealed record Part10File(TransferSyntax TransferSyntax, DicomDataset Dataset)
+/// <param name="DatasetStart">Where the main dataset starts in the file (after preamble and file meta).</param>
+/// <param name="Encoding">How the main dataset is encoded (inflated first when the syntax is deflated).</param>
+internal sealed record Part10File(TransferSyntax TransferSyntax, DicomDataset Dataset, int DatasetStart, DatasetEncoding Encoding)
 {
     private const int PreambleLength = 128;
 
@@ -37,7 +39,7 @@ internal sealed record Part10File(TransferSyntax TransferSyntax, DicomDataset Da
             : TransferSyntax.ImplicitVrLittleEndian;
 
         var dataset = new DicomDatasetParser(datasetBytes).ParseTopLevel(0, encoding);
-        return new Part10File(syntax, dataset);
+        return new Part10File(syntax, dataset, datasetStart, encoding);
     }
 
     /// <summary>Reads group 0002 (always explicit VR little endian) and returns where the main dataset starts and the
@@ -71,7 +73,7 @@ internal sealed record Part10File(TransferSyntax TransferSyntax, DicomDataset Da
                 throw new CxrQaException(ErrorCodes.DicomMalformed,
                     $"malformed DICOM: file meta element (0002,{element:X4}) at offset {pos} declares {length} bytes but only {span.Length - valuePos} remain");
             if (element == 0x0010)
-                uid = Encoding.ASCII.GetString(span.Slice(valuePos, (int)length)).Trim(' ', '\0');
+                uid = TextEncoding.ASCII.GetString(span.Slice(valuePos, (int)length)).Trim(' ', '\0');
             pos = valuePos + (int)length;
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
@@ -10,49 +9,21 @@ namespace CxrQa.Server.Cases;
 /// <summary>
 /// The Grad-CAM overlay PNG of a case, made on its first request rather than before the /predict answer (rendering and
 /// encoding it at a full-resolution film's size costs ~200 ms, more than the screening itself). It is drawn from what
-/// the case stores, the film and the 7x7 grid of the answer, then kept in the case folder (written durably, see
-/// <see cref="CaseFiles.WriteFileAsync"/>) so that later requests serve the file. Concurrent first requests for the
-/// same case share one rendering.
+/// the case stores, the film and the 7x7 grid of the answer, then kept in the case folder (<see cref="CaseRenderings"/>:
+/// once, bounded, durable).
 /// </summary>
-public sealed class HeatmapOverlays(CaseFiles files, ScreeningService screening, ServerOptions options, FilmDecoder decoder)
+public sealed class HeatmapOverlays(CaseRenderings renderings, ScreeningService screening, FilmLimits limits, FilmDecoder decoder)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _rendering = new(StringComparer.Ordinal);
-
     /// <summary>The overlay file's path, rendering and storing it first when needed; null when the case's film is missing.</summary>
-    public async Task<string?> PathAsync(CaseRecord record, CancellationToken cancellationToken)
+    public Task<string?> PathAsync(CaseRecord record, CancellationToken cancellationToken)
     {
-        var path = files.PathOf(record.Id, record.HeatmapFile);
-        if (File.Exists(path))
-            return path;
-        var rendering = _rendering.GetOrAdd(record.Id, _ => new Lazy<Task<string?>>(() => RenderAsync(record, path)));
-        try
+        ArgumentNullException.ThrowIfNull(record);
+        return renderings.PathAsync(record, record.HeatmapFile, film =>
         {
-            // The rendering is not cancelled with one request: another may be waiting for it, and the file is kept.
-            return await rendering.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (rendering.Value.IsCompleted)
-                _rendering.TryRemove(new KeyValuePair<string, Lazy<Task<string?>>>(record.Id, rendering));
-        }
-    }
-
-    private async Task<string?> RenderAsync(CaseRecord record, string path)
-    {
-        await Task.Yield();
-        if (File.Exists(path))
-            return path;
-        var filmPath = files.PathOf(record.Id, record.FilmFile);
-        if (!File.Exists(filmPath))
-            return null;
-        var bytes = await File.ReadAllBytesAsync(filmPath);
-        var png = await Task.Run(() =>
-        {
-            var film = decoder.Decode(bytes, new DecodeLimits { MaxFileBytes = options.MaxUploadBytes, MaxPixels = options.MaxPixels });
-            return FilmOverlay.RenderPng(film.Image, CamOf(record.HeatmapGridJson), screening.Preprocessor.Options);
-        });
-        await files.WriteFileAsync(record.Id, record.HeatmapFile, png, CancellationToken.None);
-        return path;
+            // The overlay is drawn at the film's own size, so it decodes in full under the screening's limits.
+            var decoded = decoder.Decode(film, limits.Screening);
+            return FilmOverlay.RenderPng(decoded.Image, CamOf(record.HeatmapGridJson), screening.Preprocessor.Options);
+        }, cancellationToken);
     }
 
     /// <summary>The stored 7x7 grid (values in [0, 1], 4 decimals) back as a map; all zero means an empty map.</summary>

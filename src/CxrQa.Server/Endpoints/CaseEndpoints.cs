@@ -1,11 +1,13 @@
 using CxrQa.Core.Errors;
+using CxrQa.Core.Imaging;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Server.Security;
-using CxrQa.Storage;
 
 namespace CxrQa.Server.Endpoints;
 
+/// <summary>/cases/*: a stored case and its film's views, for the requests <see cref="CaseAccess"/> lets read it (404
+/// for the others, as for an unknown id). Every view of the film is an audit event (<c>film_read</c>).</summary>
 public static class CaseEndpoints
 {
     public static void MapCases(this IEndpointRouteBuilder app)
@@ -13,78 +15,98 @@ public static class CaseEndpoints
         var group = app.MapGroup("/cases").AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReadRoles));
         group.MapGet("/{id}", GetCaseAsync).WithName("GetCase").WithSummary("A stored case")
             .Produces<CaseView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/image", (string id, ICaseStore store, CaseFiles files, CancellationToken ct) =>
-                FileAsync(id, store, files, r => (r.FilmFile, r.ContentType), ct))
-            .WithName("GetCaseImage").WithSummary("The stored film bytes, with their content type")
+        group.MapGet("/{id}/image", ImageAsync)
+            .WithName("GetCaseImage")
+            .WithSummary("The stored film with its content type (DICOM de-identified unless the key is a reviewer's or an admin's)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/heatmap.png", HeatmapAsync)
             .WithName("GetCaseHeatmap").WithSummary("Grad-CAM overlay at the film's own size")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/display.png", (string id, ICaseStore store, CaseFiles files, FilmPreviews previews, CancellationToken ct) =>
-                PreviewAsync(id, store, files, previews, FilmPreviews.DisplayLongSide, ct))
+        group.MapGet("/{id}/display.png", (string id, HttpContext http, CaseAccess access, FilmPreviews previews, CancellationToken ct) =>
+                PreviewAsync(id, http, access, previews, PreviewSize.Display, FilmViews.Display, ct))
             .WithName("GetCaseDisplay").WithSummary("The decoded film (DICOM too) as an 8-bit grey PNG, long side at most 1024 px")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/thumbnail.png", (string id, ICaseStore store, CaseFiles files, FilmPreviews previews, CancellationToken ct) =>
-                PreviewAsync(id, store, files, previews, FilmPreviews.ThumbnailLongSide, ct))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{id}/thumbnail.png", (string id, HttpContext http, CaseAccess access, FilmPreviews previews, CancellationToken ct) =>
+                PreviewAsync(id, http, access, previews, PreviewSize.Thumbnail, FilmViews.Thumbnail, ct))
             .WithName("GetCaseThumbnail").WithSummary("The decoded film as an 8-bit grey PNG, long side at most 160 px")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    private static async Task<IResult> GetCaseAsync(string id, ICaseStore store, IReviewStore reviews, CaseService cases, CancellationToken ct)
+    private static async Task<IResult> GetCaseAsync(string id, HttpContext http, CaseAccess access, CaseService cases, CancellationToken ct)
     {
-        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
-        if (record is null)
-            return NotFound(id);
-        var review = await reviews.GetAsync(id, ct);
-        return TypedResults.Ok(CaseView.From(record, cases.Policy, review?.Review));
+        // The case's JSON carries no patient data (no film, no DICOM header values): not a film read.
+        var readable = await access.FindAsync(id, http, ct);
+        return readable is null ? NotFound() : TypedResults.Ok(CaseView.From(readable.Record, cases.Policy, readable.Review));
     }
 
-    private static async Task<IResult> PreviewAsync(string id, ICaseStore store, CaseFiles files, FilmPreviews previews, int longSide,
-        CancellationToken ct)
+    private static async Task<IResult> ImageAsync(string id, HttpContext http, CaseAccess access, CaseFiles files,
+        DeidentifiedFilms deidentified, CancellationToken ct)
     {
-        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
-        if (record is null)
-            return NotFound(id);
-        var path = files.PathOf(id, record.FilmFile);
-        if (!File.Exists(path))
-            return Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
-        var film = await File.ReadAllBytesAsync(path, ct);
+        var readable = await access.FindAsync(id, http, ct);
+        if (readable is null)
+            return NotFound();
+        var record = readable.Record;
+        var deidentify = record.ContentType == CaseService.StoredFilm(ImageFormat.Dicom).ContentType && !readable.MayReadIdentified;
+        string? path;
         try
         {
-            var png = await Task.Run(() => previews.RenderPng(film, longSide), ct);
-            return TypedResults.File(png, "image/png");
+            path = deidentify ? await deidentified.PathAsync(record, ct) : files.PathOf(record.Id, record.FilmFile);
         }
         catch (CxrQaException e)
         {
-            // The film was decoded when it was screened; a failure now (e.g. gdcmconv removed since) is the film's error.
             return Problems.From(ApiException.FromFilm(e.Code, e.Message));
         }
+        return await ServeAsync(access, readable, FilmViews.Image, deidentify, path, record.ContentType, ct);
     }
 
-    private static async Task<IResult> FileAsync(string id, ICaseStore store, CaseFiles files,
-        Func<CaseRecord, (string File, string ContentType)> pick, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(string id, HttpContext http, CaseAccess access, FilmPreviews previews,
+        PreviewSize size, string view, CancellationToken ct)
     {
-        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
-        if (record is null)
-            return NotFound(id);
-        var (file, contentType) = pick(record);
-        var path = files.PathOf(id, file);
-        return File.Exists(path)
-            ? TypedResults.PhysicalFile(path, contentType)
-            : Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
+        var readable = await access.FindAsync(id, http, ct);
+        if (readable is null)
+            return NotFound();
+        string? path;
+        try
+        {
+            path = await previews.PathAsync(readable.Record, size, ct);
+        }
+        catch (CxrQaException e)
+        {
+            // The film was decoded when it was screened; a failure now (over the preview budget, gdcmconv removed
+            // since) is the film's error.
+            return Problems.From(ApiException.FromFilm(e.Code, e.Message));
+        }
+        return await ServeAsync(access, readable, view, deidentified: true, path, "image/png", ct);
     }
 
     /// <summary>The overlay is drawn on the first request and kept in the case folder (HeatmapOverlays).</summary>
-    private static async Task<IResult> HeatmapAsync(string id, ICaseStore store, HeatmapOverlays overlays, CancellationToken ct)
+    private static async Task<IResult> HeatmapAsync(string id, HttpContext http, CaseAccess access, HeatmapOverlays overlays, CancellationToken ct)
     {
-        var record = CaseFiles.IsValidId(id) ? await store.GetAsync(id, ct) : null;
-        if (record is null)
-            return NotFound(id);
-        return await overlays.PathAsync(record, ct) is { } path
-            ? TypedResults.PhysicalFile(path, "image/png")
-            : Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
+        var readable = await access.FindAsync(id, http, ct);
+        if (readable is null)
+            return NotFound();
+        string? path;
+        try
+        {
+            path = await overlays.PathAsync(readable.Record, ct);
+        }
+        catch (CxrQaException e)
+        {
+            return Problems.From(ApiException.FromFilm(e.Code, e.Message));
+        }
+        return await ServeAsync(access, readable, FilmViews.Heatmap, deidentified: true, path, "image/png", ct);
     }
 
-    private static IResult NotFound(string id) =>
+    /// <summary>Audits the read, then serves the file; a missing file is a 404 and no read.</summary>
+    private static async Task<IResult> ServeAsync(CaseAccess access, ReadableCase readable, string view, bool deidentified,
+        string? path, string contentType, CancellationToken ct)
+    {
+        if (path is null || !File.Exists(path))
+            return Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
+        await access.AuditReadAsync(readable, view, deidentified, ct);
+        return TypedResults.PhysicalFile(path, contentType);
+    }
+
+    private static IResult NotFound() =>
         Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "no case with this id");
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using CxrQa.Tests.Dicom;
 using CxrQa.Tests.Support;
 
 namespace CxrQa.Server.Tests.Support;
@@ -39,6 +40,28 @@ public static class Films
         Array.Clear(bytes, 0, 128);
         "DICM"u8.CopyTo(bytes.AsSpan(128));
         return bytes;
+    }
+
+    /// <summary>Identifiers planted in <see cref="IdentifiedDicom"/>: none may reach a reader without identified-data rights.</summary>
+    public static IReadOnlyList<string> PatientIdentifiers { get; } = ["DOE^JANE", "MRN-4242", "19500101"];
+
+    /// <summary>A square 12-bit chest CR film with a patient name, id and birth date (<see cref="PatientIdentifiers"/>),
+    /// a smooth gradient as pixels; deflated (a few KB however large) or explicit VR little endian.</summary>
+    public static byte[] IdentifiedDicom(int side, bool deflated)
+    {
+        var w = new DicomTestWriter(deflated ? TestSyntax.DeflatedExplicitLittle : TestSyntax.ExplicitLittle)
+            .String(0x0008, 0x0060, "CS", "CR")
+            .String(0x0010, 0x0010, "PN", PatientIdentifiers[0])
+            .String(0x0010, 0x0020, "LO", PatientIdentifiers[1])
+            .String(0x0010, 0x0030, "DA", PatientIdentifiers[2])
+            .String(0x0018, 0x0015, "CS", "CHEST")
+            .String(0x0018, 0x5101, "CS", "PA")
+            .PixelModule(rows: side, columns: side, bitsAllocated: 16, bitsStored: 12, signed: false);
+        var pixels = new byte[2 * side * side];
+        for (var y = 0; y < side; y++)
+        for (var x = 0; x < side; x++)
+            BinaryPrimitives.WriteUInt16LittleEndian(pixels.AsSpan(2 * (y * side + x)), (ushort)((x + y) * 4095L / (2 * side - 2)));
+        return w.Element(0x7FE0, 0x0010, "OW", pixels).ToFile();
     }
 
     public static byte[] TruncatedJpeg() => File.ReadAllBytes(Pneumonia)[..1000];
