@@ -147,7 +147,7 @@ public static class EvaluateCommand
             await File.AppendAllTextAsync(Path.Combine(outDir, "report.md"), "\n" + markdown, ct);
             if (recordInCard)
             {
-                var commandLine = $"cxrqa evaluate --model {modelDir ?? card.Name} --data {dataDir} --out {outDir} --shift-benchmark {shiftRoot} --record-in-card";
+                var commandLine = $"cxrqa evaluate {(modelDir is null ? "" : $"--model {modelDir} ")}--data {dataDir} --out {outDir} --shift-benchmark {shiftRoot} --record-in-card";
                 ModelBundleWriter.SaveCard(model.Directory, card with { ShiftBenchmark = ShiftBenchmark.Card(shift, commandLine, DateTimeOffset.UtcNow) });
                 StandardStreams.Info(err, $"recorded the shift benchmark in {Path.Combine(model.Directory, ModelBundle.CardFileName)}");
             }

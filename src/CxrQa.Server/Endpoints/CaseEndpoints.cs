@@ -47,16 +47,8 @@ public static class CaseEndpoints
             return NotFound();
         var record = readable.Record;
         var deidentify = record.ContentType == CaseService.StoredFilm(ImageFormat.Dicom).ContentType && !readable.MayReadIdentified;
-        string? path;
-        try
-        {
-            path = deidentify ? await deidentified.PathAsync(record, ct) : files.PathOf(record.Id, record.FilmFile);
-        }
-        catch (CxrQaException e)
-        {
-            return Problems.From(ApiException.FromFilm(e.Code, e.Message));
-        }
-        return await ServeAsync(access, readable, FilmViews.Image, deidentify, path, record.ContentType, ct);
+        return await ServeAsync(access, readable, FilmViews.Image, deidentify, record.ContentType,
+            () => deidentify ? deidentified.PathAsync(record, ct) : Task.FromResult<string?>(files.PathOf(record.Id, record.FilmFile)), ct);
     }
 
     private static async Task<IResult> PreviewAsync(string id, HttpContext http, CaseAccess access, FilmPreviews previews,
@@ -65,18 +57,7 @@ public static class CaseEndpoints
         var readable = await access.FindAsync(id, http, ct);
         if (readable is null)
             return NotFound();
-        string? path;
-        try
-        {
-            path = await previews.PathAsync(readable.Record, size, ct);
-        }
-        catch (CxrQaException e)
-        {
-            // The film was decoded when it was screened; a failure now (over the preview budget, gdcmconv removed
-            // since) is the film's error.
-            return Problems.From(ApiException.FromFilm(e.Code, e.Message));
-        }
-        return await ServeAsync(access, readable, view, deidentified: true, path, "image/png", ct);
+        return await ServeAsync(access, readable, view, deidentified: true, "image/png", () => previews.PathAsync(readable.Record, size, ct), ct);
     }
 
     /// <summary>The overlay is drawn on the first request and kept in the case folder (HeatmapOverlays).</summary>
@@ -85,22 +66,24 @@ public static class CaseEndpoints
         var readable = await access.FindAsync(id, http, ct);
         if (readable is null)
             return NotFound();
+        return await ServeAsync(access, readable, FilmViews.Heatmap, deidentified: true, "image/png", () => overlays.PathAsync(readable.Record, ct), ct);
+    }
+
+    /// <summary>Finds (or renders) the file, audits the read, then serves it; a missing file is a 404 and no read.</summary>
+    private static async Task<IResult> ServeAsync(CaseAccess access, ReadableCase readable, string view, bool deidentified,
+        string contentType, Func<Task<string?>> locate, CancellationToken ct)
+    {
         string? path;
         try
         {
-            path = await overlays.PathAsync(readable.Record, ct);
+            path = await locate();
         }
         catch (CxrQaException e)
         {
+            // The film was decoded when it was screened; a failure now (over the preview budget, gdcmconv removed
+            // since) is the film's error.
             return Problems.From(ApiException.FromFilm(e.Code, e.Message));
         }
-        return await ServeAsync(access, readable, FilmViews.Heatmap, deidentified: true, path, "image/png", ct);
-    }
-
-    /// <summary>Audits the read, then serves the file; a missing file is a 404 and no read.</summary>
-    private static async Task<IResult> ServeAsync(CaseAccess access, ReadableCase readable, string view, bool deidentified,
-        string? path, string contentType, CancellationToken ct)
-    {
         if (path is null || !File.Exists(path))
             return Problems.Create(StatusCodes.Status404NotFound, ApiErrorCodes.NotFound, "the case's file is missing");
         await access.AuditReadAsync(readable, view, deidentified, ct);
