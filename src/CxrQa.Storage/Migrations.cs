@@ -221,6 +221,45 @@ public static class SchemaMigrations
                 WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
             CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
             """),
+        // Results on their way to the hospital's PACS (DICOMweb STOW-RS): one row per case and object kind, written in
+        // the transaction that creates the case (or decides its review), so a committed answer is never without its way
+        // out. Rows are claimed with a lease (claim_token, claim_expires_at) so replicas never send one concurrently;
+        // a sent row stays, with sent_at, as the record of what left.
+        new(7, "pacs outbox",
+            Sqlite: """
+                CREATE TABLE pacs_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id TEXT NOT NULL REFERENCES cases (id),
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT NOT NULL,
+                    claim_token TEXT NULL,
+                    claim_expires_at TEXT NULL,
+                    last_error TEXT NULL,
+                    sent_at TEXT NULL
+                );
+                CREATE UNIQUE INDEX ux_pacs_outbox_case_kind ON pacs_outbox (case_id, kind);
+                CREATE INDEX ix_pacs_outbox_due ON pacs_outbox (state, next_attempt_at, id);
+                """,
+            Postgres: """
+                CREATE TABLE pacs_outbox (
+                    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    case_id TEXT NOT NULL REFERENCES cases (id),
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at TIMESTAMPTZ NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TIMESTAMPTZ NOT NULL,
+                    claim_token TEXT NULL,
+                    claim_expires_at TIMESTAMPTZ NULL,
+                    last_error TEXT NULL,
+                    sent_at TIMESTAMPTZ NULL
+                );
+                CREATE UNIQUE INDEX ux_pacs_outbox_case_kind ON pacs_outbox (case_id, kind);
+                CREATE INDEX ix_pacs_outbox_due ON pacs_outbox (state, next_attempt_at, id);
+                """),
     ];
 
     private const string CreateTable = """

@@ -3,9 +3,12 @@ using Dapper;
 
 namespace CxrQa.Storage;
 
-/// <summary>The case store over Dapper; the SQL is portable between SQLite and PostgreSQL.</summary>
-public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
+/// <summary>The case store over Dapper; the SQL is portable between SQLite and PostgreSQL. With
+/// <paramref name="pacs"/> enabled, a DICOM case's results are queued for the PACS in the case's own transaction.</summary>
+public sealed class SqlCaseStore(CxrQaDatabase database, PacsForwarding? pacs = null) : ICaseStore
 {
+    private readonly PacsForwarding _pacs = pacs ?? PacsForwarding.Off;
+
     public async Task<ReviewRecord?> InsertAsync(CaseRecord record, Actor actor, bool auditSample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -46,6 +49,9 @@ public sealed class SqlCaseStore(CxrQaDatabase database) : ICaseStore
                 """,
                 new { review.CaseId, review.State, review.Origin, QueuedAt = DbValues.ToDb(review.QueuedAt) }, tx, cancellationToken: cancellationToken));
         }
+        // Same transaction again: an answered DICOM film is never without its results' way back to the PACS.
+        if (_pacs.Forwards(record.ContentType))
+            await SqlPacsOutboxStore.EnqueueAsync(connection, tx, record.Id, PacsObjectKinds.OnCreated, record.CreatedAt, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return review;
     }

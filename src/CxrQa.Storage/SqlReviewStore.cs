@@ -5,9 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace CxrQa.Storage;
 
-/// <summary>The review store over Dapper, portable between SQLite and PostgreSQL (see <see cref="IReviewStore"/>).</summary>
-public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
+/// <summary>The review store over Dapper, portable between SQLite and PostgreSQL (see <see cref="IReviewStore"/>). With
+/// <paramref name="pacs"/> enabled, a decision on a DICOM case queues the verified report for the PACS in its own
+/// transaction.</summary>
+public sealed class SqlReviewStore(CxrQaDatabase database, PacsForwarding? pacs = null) : IReviewStore
 {
+    private readonly PacsForwarding _pacs = pacs ?? PacsForwarding.Off;
+
     private const string ReviewColumns = """
         r.case_id AS CaseId, r.state AS State, r.origin AS Origin, r.queued_at AS QueuedAt, r.claimed_by AS ClaimedBy,
         r.claimed_at AS ClaimedAt, r.claim_expires_at AS ClaimExpiresAt, r.decided_by AS DecidedBy,
@@ -74,7 +78,7 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
             new { caseId, actor = actor.Name, now = DbValues.ToDb(now), label, note },
             _ => AuditActions.Decided,
             before => before.State == ReviewStates.Decided ? ReviewOutcome.AlreadyDecided : ReviewOutcome.NotClaimedByYou,
-            cancellationToken);
+            cancellationToken, (connection, tx, ct) => EnqueueVerifiedReportAsync(connection, tx, caseId, now, ct));
     }
 
     public async Task<ReviewStats> StatsAsync(CancellationToken cancellationToken)
@@ -101,7 +105,8 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
     /// <summary>Locks the row, runs the conditional UPDATE, and on success writes the audit event (before/after)
     /// in the same transaction. Zero rows affected: refused, classified from the locked row.</summary>
     private async Task<ReviewChange> ChangeAsync(string caseId, Actor actor, DateTimeOffset now, string update, object parameters,
-        Func<ReviewRecord, string> action, Func<ReviewRecord, ReviewOutcome> refusal, CancellationToken ct)
+        Func<ReviewRecord, string> action, Func<ReviewRecord, ReviewOutcome> refusal, CancellationToken ct,
+        Func<DbConnection, DbTransaction, CancellationToken, Task>? alsoOnChange = null)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await BeginWriteAsync(connection, ct);
@@ -122,8 +127,20 @@ public sealed class SqlReviewStore(CxrQaDatabase database) : IReviewStore
             """,
             new { caseId, actor = actor.Name, actorKeyId = actor.KeyId, action = action(before), at = DbValues.ToDb(now), before = AuditJson(before), after = AuditJson(after) },
             tx, cancellationToken: ct));
+        if (alsoOnChange is not null)
+            await alsoOnChange(connection, tx, ct);
         await tx.CommitAsync(ct);
         return new ReviewChange(ReviewOutcome.Done, after);
+    }
+
+    private async Task EnqueueVerifiedReportAsync(DbConnection connection, DbTransaction tx, string caseId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!_pacs.Enabled)
+            return;
+        var contentType = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT content_type FROM cases WHERE id = @caseId", new { caseId }, tx, cancellationToken: ct));
+        if (contentType is not null && _pacs.Forwards(contentType))
+            await SqlPacsOutboxStore.EnqueueAsync(connection, tx, caseId, [PacsObjectKinds.VerifiedReport], now, ct);
     }
 
     /// <summary>SQLite: BEGIN IMMEDIATE takes the database's write lock before the read, so a concurrent change in
