@@ -1,3 +1,4 @@
+using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Imaging;
 
 namespace CxrQa.Core.Explain;
@@ -13,4 +14,9 @@ public static class FilmOverlay
 
     public static byte[] RenderPng(GrayImage film, CamResult cam, PreprocessingOptions preprocessing, HeatmapRenderOptions? options = null) =>
         HeatmapRenderer.RenderOverlayPng(DisplayFilm(film, preprocessing), cam, options);
+
+    /// <summary>The same overlay as <see cref="RenderPng"/>, as raw interleaved RGB at the film's size: the pixels of the
+    /// overlay's Secondary Capture object.</summary>
+    public static RgbFrame RenderRgb(GrayImage film, CamResult cam, PreprocessingOptions preprocessing, HeatmapRenderOptions? options = null) =>
+        throw new NotImplementedException();
 }
