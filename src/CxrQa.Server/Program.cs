@@ -9,6 +9,9 @@ using CxrQa.Core.Pipeline;
 using CxrQa.Core.Trust;
 using CxrQa.Server;
 using CxrQa.Server.Cases;
+using CxrQa.Server.DicomWeb;
+using CxrQa.Server.Pacs;
+using CxrQa.Core.Dicom.Results;
 using CxrQa.Server.Endpoints;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
@@ -43,6 +46,8 @@ if (!(options.AuditSampleFraction is >= 0 and <= 1))
     throw new InvalidOperationException($"CxrQa:AuditSampleFraction must be between 0 and 1 (is {options.AuditSampleFraction})");
 if (options.ClaimDuration <= TimeSpan.Zero)
     throw new InvalidOperationException($"CxrQa:ClaimDuration must be positive (is {options.ClaimDuration})");
+var pacsOptions = builder.Configuration.GetSection(PacsOptions.Section).Get<PacsOptions>() ?? new PacsOptions();
+pacsOptions.Validate();
 var automationOptions = builder.Configuration.GetSection(AutomationOptions.Section).Get<AutomationOptions>() ?? new AutomationOptions();
 automationOptions.Validate();
 var settings = DatabaseSettings.Resolve(
@@ -103,6 +108,22 @@ builder.Services.AddSingleton(sp => new InferenceQueue(
     sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InferenceQueue>());
 builder.Services.AddSingleton<CaseService>();
+builder.Services.AddSingleton<StowService>();
+// Results back to the PACS (docs/pacs.md): the outbox is written with the case whenever a STOW URL is configured, and
+// this replica's sender drains it (every replica runs one; leases keep them from sending a row twice at once).
+builder.Services.AddSingleton(pacsOptions);
+builder.Services.AddSingleton(new PacsForwarding(pacsOptions.Enabled));
+builder.Services.AddSingleton<IPacsOutboxStore, SqlPacsOutboxStore>();
+builder.Services.AddSingleton<PacsOutboxSignal>();
+if (pacsOptions.Enabled)
+{
+    builder.Services.AddSingleton(new ResultObjectsBuilder(new ResultObjectsOptions { Limits = filmLimits.Screening }));
+    builder.Services.AddSingleton<PacsResultObjects>();
+    builder.Services.AddSingleton(sp => new StowClient(
+        new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+        pacsOptions));
+    builder.Services.AddHostedService<PacsOutboxSender>();
+}
 
 var app = builder.Build();
 
@@ -148,6 +169,7 @@ app.Use(async (context, next) =>
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapPredict();
+app.MapDicomWeb();
 app.MapCases();
 app.MapReviews();
 app.MapAudit();

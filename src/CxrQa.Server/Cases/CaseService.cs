@@ -6,6 +6,7 @@ using CxrQa.Core.Pipeline;
 using CxrQa.Server.Http;
 using CxrQa.Server.Inference;
 using CxrQa.Server.Metrics;
+using CxrQa.Server.Pacs;
 using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
@@ -26,6 +27,8 @@ public sealed partial class CaseService(
     ServerOptions options,
     ServerMetrics metrics,
     AutomationMonitor monitor,
+    PacsForwarding pacs,
+    PacsOutboxSignal pacsOutbox,
     ILogger<CaseService> logger)
 {
     public RoutingPolicyFacts Policy { get; } = RoutingPolicyFacts.From(screening.Trust);
@@ -51,6 +54,9 @@ public sealed partial class CaseService(
             metrics.CountAnswer(record.Status, result.Decision.Reasons);
             LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");
             answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, Policy, review), null);
+            // The store queued the case's results for the PACS with the case: this replica's sender goes now.
+            if (pacs.Forwards(record.ContentType))
+                pacsOutbox.Notify();
         }
         return answers;
     }

@@ -80,7 +80,8 @@ public static class ReviewMessages
         return string.Join("; ", reasons.Select(r => Phrase(r, prediction, policy))) + ": routed to radiologist";
     }
 
-    private static string Phrase(string reason, string prediction, RoutingPolicyFacts policy) => reason switch
+    /// <summary>One routing reason in the words a radiologist reads (also the text of the reason in the DICOM report).</summary>
+    public static string Phrase(string reason, string prediction, RoutingPolicyFacts policy) => reason switch
     {
         // A Normal at 0.977 is not "low confidence" when Normal answers are never automated: say what is true.
         ReasonCodes.LowConfidence when policy.Certified && !policy.AutomatableClasses.Contains(prediction) =>

@@ -66,8 +66,17 @@ public static class OpsEndpoints
     }
 
     private static async Task<IResult> MetricsAsync(ServerMetrics metrics, IReviewStore reviews, InferenceQueue queue,
-        ScreeningService screening, AutomationMonitor monitor, CancellationToken ct)
+        ScreeningService screening, AutomationMonitor monitor, IPacsOutboxStore outbox, CancellationToken ct)
     {
+        long? outboxDepth;
+        try
+        {
+            outboxDepth = await outbox.PendingCountAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outboxDepth = null;
+        }
         AutomationStatusView? automation;
         try
         {
@@ -86,7 +95,7 @@ public static class OpsEndpoints
         {
             stats = null;
         }
-        var text = metrics.Render(stats, queue.Depth, screening.Model.Name, screening.Model.Version, automation);
+        var text = metrics.Render(stats, queue.Depth, screening.Model.Name, screening.Model.Version, automation, outboxDepth);
         return TypedResults.Text(text, "text/plain; version=0.0.4; charset=utf-8");
     }
 }

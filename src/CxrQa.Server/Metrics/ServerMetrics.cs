@@ -19,6 +19,8 @@ public sealed class ServerMetrics
     private readonly ConcurrentDictionary<string, long> _reasons = new();
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<string, long> _pauses = new();
+    private readonly ConcurrentDictionary<string, long> _pacsSent = new();
+    private readonly ConcurrentDictionary<string, long> _pacsFailures = new();
     private readonly Histogram _batchSize = new([1, 2, 4, 8, 16, 32]);
 
     public void ObserveRequest(string route, string method, int statusCode, double seconds) =>
@@ -38,12 +40,19 @@ public sealed class ServerMetrics
     /// <summary>A pause this replica raised (the shared state says whether automation is paused now).</summary>
     public void CountPause(string cause) => _pauses.AddOrUpdate(cause, 1, (_, n) => n + 1);
 
+    /// <summary>An outbox row this replica stored in the PACS, by object kind.</summary>
+    public void CountPacsSent(string kind) => _pacsSent.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    /// <summary>A failed attempt to store an outbox row in the PACS, by category (unreachable, timeout, http_4xx,
+    /// http_5xx, rejected, build_failed).</summary>
+    public void CountPacsFailure(string category) => _pacsFailures.AddOrUpdate(category, 1, (_, n) => n + 1);
+
     /// <param name="reviews">Review counts read from the database at scrape time (every replica reports the shared
     /// queue); null when the database did not answer, and then the review series are left out.</param>
     /// <param name="automation">The site's automation state and monitors, read from the database at scrape; null when
     /// it did not answer.</param>
     public string Render(ReviewStats? reviews, int inferenceQueueDepth, string modelName, string modelVersion,
-        AutomationStatusView? automation = null)
+        AutomationStatusView? automation = null, long? pacsOutboxDepth = null)
     {
         var sb = new StringBuilder();
         sb.Append("# HELP cxrqa_http_request_duration_seconds Time to answer an HTTP request, by route template.\n");
@@ -65,6 +74,10 @@ public sealed class ServerMetrics
         Counter(sb, "cxrqa_automation_pauses_total", "Pauses of automation raised by this replica, by cause.", "cause", _pauses, ["drift", "audit_breaker"]);
         if (automation is not null)
             AutomationMetrics.Write(sb, automation);
+        if (pacsOutboxDepth is { } depth)
+            Gauge(sb, "cxrqa_pacs_outbox_depth", "Results waiting in the outbox to be stored in the PACS (all replicas).", depth);
+        Counter(sb, "cxrqa_pacs_sent_total", "Result objects this replica stored in the PACS, by kind.", "kind", _pacsSent, PacsObjectKinds.All.ToArray());
+        Counter(sb, "cxrqa_pacs_send_failures_total", "Failed attempts to store results in the PACS, by category.", "category", _pacsFailures, []);
         Gauge(sb, "cxrqa_inference_queue_depth", "Requests waiting for the inference worker.", inferenceQueueDepth);
         sb.Append("# HELP cxrqa_model_info The model bundle being served.\n# TYPE cxrqa_model_info gauge\n");
         sb.Append("cxrqa_model_info{name=\"").Append(Escape(modelName)).Append("\",version=\"").Append(Escape(modelVersion)).Append("\"} 1\n");

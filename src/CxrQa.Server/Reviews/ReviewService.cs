@@ -2,6 +2,7 @@ using CxrQa.Core.Calibration;
 using CxrQa.Core.Pipeline;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
+using CxrQa.Server.Pacs;
 using CxrQa.Admin.Automation;
 using CxrQa.Storage;
 
@@ -18,6 +19,7 @@ public sealed partial class ReviewService(
     AutomationOptions automation,
     AutomationMonitor monitor,
     TimeProvider clock,
+    PacsOutboxSignal pacsOutbox,
     ILogger<ReviewService> logger)
 {
     public const int DefaultLimit = 50;
@@ -70,6 +72,8 @@ public sealed partial class ReviewService(
             throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidNote, $"note is limited to {MaxNoteLength} characters");
         var change = await store.DecideAsync(caseId, actor, label, note, clock.GetUtcNow(), ct);
         var item = await AnswerAsync(change, caseId, actor, "decided", ct);
+        // The decision's transaction queued the verified report for the PACS (DICOM cases, when a PACS is configured).
+        pacsOutbox.Notify();
         // A decided audit sample is new evidence on the automated error: the breaker looks at once. The decision is
         // already committed, so a failure here must not turn it into an error answer.
         if (item.Origin == ReviewOrigins.AuditSample)
