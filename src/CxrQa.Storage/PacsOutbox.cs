@@ -88,20 +88,30 @@ public sealed class SqlPacsOutboxStore(CxrQaDatabase database) : IPacsOutboxStor
 
     public async Task<IReadOnlyList<PacsOutboxItem>> ClaimAsync(int limit, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        // One statement: the row is claimed by whoever's UPDATE commits first. PostgreSQL skips rows another replica
-        // is claiming right now (SKIP LOCKED) instead of waiting on them; SQLite has one writer at a time.
-        var skipLocked = database.Dialect == SqlDialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        // One statement: a row is claimed by whoever's UPDATE commits first. PostgreSQL picks the rows in a materialised
+        // CTE (an IN (... LIMIT) subquery may be re-run per row there and claim more than the limit) and skips rows
+        // another replica is claiming right now instead of waiting on them; SQLite has one writer at a time.
+        var sql = database.Dialect == SqlDialect.Postgres
+            ? """
+                WITH due AS MATERIALIZED (
+                    SELECT id FROM pacs_outbox
+                    WHERE state = @pending AND next_attempt_at <= @now AND (claim_expires_at IS NULL OR claim_expires_at < @now)
+                    ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED)
+                UPDATE pacs_outbox SET claim_token = @token, claim_expires_at = @until, attempts = attempts + 1
+                FROM due WHERE pacs_outbox.id = due.id
+                RETURNING pacs_outbox.id AS Id, case_id AS CaseId, kind AS Kind, attempts AS Attempts, created_at AS CreatedAt
+                """
+            : """
+                UPDATE pacs_outbox SET claim_token = @token, claim_expires_at = @until, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM pacs_outbox
+                    WHERE state = @pending AND next_attempt_at <= @now AND (claim_expires_at IS NULL OR claim_expires_at < @now)
+                    ORDER BY id LIMIT @limit)
+                RETURNING id AS Id, case_id AS CaseId, kind AS Kind, attempts AS Attempts, created_at AS CreatedAt
+                """;
         var token = Guid.NewGuid().ToString("N");
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ClaimRow>(new CommandDefinition($"""
-            UPDATE pacs_outbox SET claim_token = @token, claim_expires_at = @until, attempts = attempts + 1
-            WHERE id IN (
-                SELECT id FROM pacs_outbox
-                WHERE state = @pending AND next_attempt_at <= @now AND (claim_expires_at IS NULL OR claim_expires_at < @now)
-                ORDER BY id LIMIT @limit{skipLocked})
-            AND state = @pending AND (claim_expires_at IS NULL OR claim_expires_at < @now)
-            RETURNING id AS Id, case_id AS CaseId, kind AS Kind, attempts AS Attempts, created_at AS CreatedAt
-            """,
+        var rows = await connection.QueryAsync<ClaimRow>(new CommandDefinition(sql,
             new { token, until = DbValues.ToDb(now + lease), now = DbValues.ToDb(now), limit, pending = PacsOutboxStates.Pending },
             cancellationToken: cancellationToken));
         return rows.OrderBy(r => r.Id).Select(r => new PacsOutboxItem(r.Id, r.CaseId, r.Kind, (int)r.Attempts, DbValues.Time(r.CreatedAt), token)).ToList();

@@ -49,11 +49,12 @@ public sealed class ServerProcess : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Starts the server and waits until /health/ready answers 200.</summary>
+    /// <summary>Starts the server and waits until /health/ready answers 200. <paramref name="port"/>: a port chosen
+    /// beforehand (a peer, such as the test PACS, must know the server's URL before it starts).</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -79,7 +80,7 @@ public sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, port, dataDirectory);
+        var server = new ServerProcess(process, port.Value, dataDirectory);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
