@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CxrQa.Tests.Support;
 
 namespace CxrQa.Server.Tests.Support;
 
@@ -54,50 +55,26 @@ public sealed class OrthancServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "cxrqa-orthanc-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         var server = new OrthancServer(root, ServerProcess.FreePort(), ServerProcess.FreePort());
-        await File.WriteAllTextAsync(Path.Combine(root, "forward.lua"), ForwardScript);
         await File.WriteAllTextAsync(Path.Combine(root, "orthanc.json"), Configuration(root, server.HttpPort, server.DicomPort, cxrqaDicomWebUrl, cxrqaApiKey));
         await server.StartAsync();
         return server;
     }
 
-    /// <summary>The forwarding rule: only what a modality sent over DICOM, never an SR (ours come over HTTP anyway).</summary>
-    public const string ForwardScript = """
-        function OnStoredInstance(instanceId, tags, metadata, origin)
-          if origin["RequestOrigin"] ~= "DicomProtocol" then
-            return
-          end
-          if tags["Modality"] == "SR" then
-            return
-          end
-          RestApiPost('/dicom-web/servers/cxrqa/stow', '{"Resources":["' .. instanceId .. '"],"Synchronous":false}')
-        end
-        """;
-
+    /// <summary>The shipped configuration (scripts/orthanc/orthanc.json, the one scripts/orthanc-demo.sh and docs/pacs.md
+    /// use) filled in, with <paramref name="cxrqaApiKey"/> as the peer's Bearer key when given.</summary>
     public static string Configuration(string root, int httpPort, int dicomPort, string cxrqaDicomWebUrl, string? cxrqaApiKey)
     {
-        var peer = new JsonObject { ["Url"] = cxrqaDicomWebUrl.TrimEnd('/') + "/" };
+        var template = File.ReadAllText(Path.Combine(TestData.RepoRoot, "scripts", "orthanc", "orthanc.json"));
+        var filled = template
+            .Replace("@STORAGE@", Path.Combine(root, "storage"), StringComparison.Ordinal)
+            .Replace("@HTTP_PORT@", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@DICOM_PORT@", dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@LUA@", Path.Combine(TestData.RepoRoot, "scripts", "orthanc", "forward.lua"), StringComparison.Ordinal)
+            .Replace("@CXRQA_DICOMWEB@", cxrqaDicomWebUrl.TrimEnd('/') + "/", StringComparison.Ordinal);
+        var config = JsonNode.Parse(filled)!.AsObject();
         if (cxrqaApiKey is not null)
-            peer["HttpHeaders"] = new JsonObject { ["Authorization"] = "Bearer " + cxrqaApiKey };
-        return new JsonObject
-        {
-            ["Name"] = "CxrQa test PACS",
-            ["StorageDirectory"] = Path.Combine(root, "storage"),
-            ["IndexDirectory"] = Path.Combine(root, "storage"),
-            ["HttpPort"] = httpPort,
-            ["DicomPort"] = dicomPort,
-            ["DicomAet"] = Aet,
-            ["DicomCheckCalledAet"] = false,
-            ["RemoteAccessAllowed"] = false,
-            ["AuthenticationEnabled"] = false,
-            ["Plugins"] = new JsonArray(DicomWebPlugin),
-            ["LuaScripts"] = new JsonArray(Path.Combine(root, "forward.lua")),
-            ["DicomWeb"] = new JsonObject
-            {
-                ["Enable"] = true,
-                ["Root"] = "/dicom-web/",
-                ["Servers"] = new JsonObject { ["cxrqa"] = peer },
-            },
-        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+            config["DicomWeb"]!["Servers"]!["cxrqa"]!["HttpHeaders"] = new JsonObject { ["Authorization"] = "Bearer " + cxrqaApiKey };
+        return config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>Starts (or starts again, with the same storage and ports) and waits until the REST API answers.</summary>
@@ -167,21 +144,20 @@ public sealed class OrthancServer : IAsyncDisposable
         return JsonNode.Parse(text) as JsonArray ?? [];
     }
 
-    /// <summary>Polls QIDO-RS until the study holds an instance of every given SOP Class; returns the study's instances.</summary>
-    public async Task<JsonArray> WaitForSopClassesAsync(string studyInstanceUid, IReadOnlyCollection<string> sopClasses, TimeSpan timeout,
-        Func<string>? context = null)
+    /// <summary>Polls QIDO-RS until <paramref name="done"/> holds for the study's instances; returns them.</summary>
+    public async Task<JsonArray> WaitForStudyAsync(string studyInstanceUid, Func<IReadOnlyList<JsonNode>, bool> done, string what,
+        TimeSpan timeout, Func<string>? context = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonArray instances = [];
         while (DateTime.UtcNow < deadline)
         {
             instances = await StudyInstancesAsync(studyInstanceUid);
-            var present = instances.Select(i => SopClassOf(i!)).ToHashSet();
-            if (sopClasses.All(present.Contains))
+            if (done(instances.Select(i => i!).ToList()))
                 return instances;
             await Task.Delay(500);
         }
-        throw new TimeoutException($"the study did not get SOP classes [{string.Join(", ", sopClasses)}] within {timeout}; it has " +
+        throw new TimeoutException($"the study did not get {what} within {timeout}; it has SOP classes " +
             $"[{string.Join(", ", instances.Select(i => SopClassOf(i!)))}]\n--- Orthanc ---\n{Log}\n{context?.Invoke()}");
     }
 
