@@ -1,7 +1,7 @@
 namespace CxrQa.Core.Dicom;
 
 /// <summary>A DICOM attribute tag (group, element). Packed as group &lt;&lt; 16 | element so it sorts in file order.</summary>
-internal readonly record struct DicomTag(ushort Group, ushort Element)
+internal readonly partial record struct DicomTag(ushort Group, ushort Element)
 {
     public uint Packed => ((uint)Group << 16) | Element;
 

@@ -5,6 +5,13 @@ namespace CxrQa.Core.Dicom.Results;
 /// <param name="Rgb">Width * Height * 3 bytes.</param>
 public sealed record RgbFrame(int Width, int Height, byte[] Rgb)
 {
-    /// <summary>Throws ArgumentException when the sizes disagree.</summary>
-    public void Validate() => throw new NotImplementedException();
+    /// <summary>Throws ArgumentException when the sizes disagree or do not fit DICOM's 16-bit Rows and Columns.</summary>
+    public void Validate()
+    {
+        if (Width is < 1 or > ushort.MaxValue || Height is < 1 or > ushort.MaxValue)
+            throw new ArgumentException($"an RGB frame of {Width}x{Height} does not fit DICOM Rows/Columns (1..65535)");
+        ArgumentNullException.ThrowIfNull(Rgb);
+        if (Rgb.LongLength != 3L * Width * Height)
+            throw new ArgumentException($"an RGB frame of {Width}x{Height} needs {3L * Width * Height} bytes, got {Rgb.LongLength}");
+    }
 }
