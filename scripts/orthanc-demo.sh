@@ -103,7 +103,7 @@ sr_uid=$(grep '^SR ' <<<"$found" | head -1 | cut -d' ' -f2)
 curl -sf "http://127.0.0.1:$http_port/instances/$(lookup "$sr_uid")/file" -o "$work/sr.dcm"
 echo
 echo "The report (dsrdump):"
-dsrdump -Ee -Ec "$work/sr.dcm" || true
+dsrdump -Ee -Ec +Pl "$work/sr.dcm" || true
 
 if [ "$keep" = 1 ]; then
   echo; echo "Running until Ctrl-C (logs in $work)."

@@ -20,6 +20,7 @@ public sealed record StowResult(bool Stored, string? Error, string FailureCatego
 /// </summary>
 public sealed class StowClient(HttpClient http, PacsOptions options)
 {
+
     public async Task<StowResult> StoreAsync(IReadOnlyList<DicomResultObject> instances, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instances);
@@ -49,11 +50,16 @@ public sealed class StowClient(HttpClient http, PacsOptions options)
             if (status is not (200 or 202))
                 return new StowResult(false, $"PACS answered HTTP {status}{await FailureReasonsAsync(response, cancellationToken)}",
                     status >= 500 ? "http_5xx" : "http_4xx");
-            var failed = await FailedInstancesAsync(response, cancellationToken);
-            var ours = instances.Select(i => i.SopInstanceUid).ToHashSet(StringComparer.Ordinal);
-            var refused = failed.Where(f => f.SopInstanceUid is null || ours.Contains(f.SopInstanceUid)).ToList();
-            return refused.Count == 0 ? StowResult.Ok
-                : new StowResult(false, $"PACS answered HTTP {status}, failure reason {string.Join(",", refused.Select(f => f.FailureReason.ToString("X4")))}", "rejected");
+            var answer = await AnswerAsync(response, cancellationToken);
+            var ours = instances.Select(i => i.SopInstanceUid).ToList();
+            var refused = answer.Failed.Where(f => f.SopInstanceUid is null || ours.Contains(f.SopInstanceUid)).ToList();
+            if (refused.Count > 0)
+                return new StowResult(false, $"PACS answered HTTP {status}, failure reason {string.Join(",", refused.Select(f => f.FailureReason.ToString("X4")))}", "rejected");
+            // Stored means named in the Referenced SOP Sequence: a PACS may answer 200 with both sequences empty for a
+            // part it dropped (Orthanc does, for a part whose media type it does not take).
+            var unconfirmed = ours.Count(uid => !answer.Referenced.Contains(uid));
+            return unconfirmed == 0 ? StowResult.Ok
+                : new StowResult(false, $"PACS answered HTTP {status} without confirming {unconfirmed} of {ours.Count} instance(s)", "rejected");
         }
     }
 
@@ -64,6 +70,8 @@ public sealed class StowClient(HttpClient http, PacsOptions options)
         foreach (var instance in instances)
         {
             var part = new ByteArrayContent(instance.Part10);
+            // No transfer-syntax parameter: Orthanc's DICOMweb plugin (1.7, Debian 12) fails such a part as "not
+            // application/dicom". The builder writes Explicit VR Little Endian, which every PACS accepts.
             part.Headers.ContentType = new MediaTypeHeaderValue(DicomResultObject.ContentType);
             body.Add(part);
         }
@@ -72,12 +80,17 @@ public sealed class StowClient(HttpClient http, PacsOptions options)
 
     private static async Task<string> FailureReasonsAsync(HttpResponseMessage response, CancellationToken ct)
     {
-        var failed = await FailedInstancesAsync(response, ct);
+        var failed = (await AnswerAsync(response, ct)).Failed;
         return failed.Count == 0 ? "" : $", failure reason {string.Join(",", failed.Select(f => f.FailureReason.ToString("X4")))}";
     }
 
-    /// <summary>The Failed SOP Sequence of a DICOM JSON answer; empty when there is none or the body is not DICOM JSON.</summary>
-    private static async Task<IReadOnlyList<FailedSop>> FailedInstancesAsync(HttpResponseMessage response, CancellationToken ct)
+    private sealed record StowAnswer(IReadOnlyList<FailedSop> Failed, IReadOnlySet<string> Referenced)
+    {
+        public static StowAnswer Empty { get; } = new([], new HashSet<string>());
+    }
+
+    /// <summary>The Failed and Referenced SOP Sequences of a DICOM JSON answer; empty when the body is not DICOM JSON.</summary>
+    private static async Task<StowAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
@@ -85,16 +98,24 @@ public sealed class StowClient(HttpClient http, PacsOptions options)
             // Some servers answer the JSON model as an array of one dataset.
             var node = JsonNode.Parse(text);
             var root = node as JsonObject ?? (node as JsonArray)?.FirstOrDefault() as JsonObject;
-            if (root?[StoreInstancesResponse.Tags.FailedSopSequence]?["Value"] is not JsonArray items)
-                return [];
-            return items.OfType<JsonObject>().Select(i => new FailedSop(
-                i[StoreInstancesResponse.Tags.ReferencedSopClassUid]?["Value"]?[0]?.GetValue<string>(),
-                i[StoreInstancesResponse.Tags.ReferencedSopInstanceUid]?["Value"]?[0]?.GetValue<string>(),
+            if (root is null)
+                return StowAnswer.Empty;
+            var failed = Items(root, StoreInstancesResponse.Tags.FailedSopSequence).Select(i => new FailedSop(
+                Uid(i, StoreInstancesResponse.Tags.ReferencedSopClassUid),
+                Uid(i, StoreInstancesResponse.Tags.ReferencedSopInstanceUid),
                 (ushort)(i[StoreInstancesResponse.Tags.FailureReason]?["Value"]?[0]?.GetValue<int>() ?? FailureReason.ProcessingFailure))).ToList();
+            var referenced = Items(root, StoreInstancesResponse.Tags.ReferencedSopSequence)
+                .Select(i => Uid(i, StoreInstancesResponse.Tags.ReferencedSopInstanceUid)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            return new StowAnswer(failed, referenced);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
-            return [];
+            return StowAnswer.Empty;
         }
     }
+
+    private static IEnumerable<JsonObject> Items(JsonObject root, string sequence) =>
+        (root[sequence]?["Value"] as JsonArray)?.OfType<JsonObject>() ?? [];
+
+    private static string? Uid(JsonObject item, string tag) => item[tag]?["Value"]?[0]?.GetValue<string>();
 }

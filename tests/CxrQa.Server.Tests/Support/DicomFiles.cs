@@ -55,7 +55,7 @@ public static class DicomFiles
     }
 
     /// <summary>An SR's content tree as text (dcmtk's dsrdump).</summary>
-    public static Task<string> SrTextAsync(string file) => RunAsync("dsrdump", ["-Ee", "-Ec", "+Pn", file]);
+    public static Task<string> SrTextAsync(string file) => RunAsync("dsrdump", ["-Ee", "-Ec", "+Pn", "+Pl", file]);
 
     public static async Task<string> RunAsync(string tool, IEnumerable<string> args, bool mustSucceed = true)
     {
