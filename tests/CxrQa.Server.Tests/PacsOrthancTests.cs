@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Tests.Support;
 
@@ -30,7 +31,8 @@ public sealed class PacsOrthancTests
     private static bool IsResult(JsonNode instance, string sopClass, string filmSopInstance) =>
         OrthancServer.SopClassOf(instance) == sopClass && OrthancServer.SopInstanceOf(instance) != filmSopInstance;
 
-    private static async Task<long> MetricAsync(ServerProcess server, string series)
+    /// <summary>One series' value from /metrics; -1 when it is absent.</summary>
+    internal static async Task<long> MetricAsync(ServerProcess server, string series)
     {
         var text = await server.Client.GetStringAsync("/metrics");
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
@@ -92,6 +94,7 @@ public sealed class PacsOrthancTests
             var file = Path.Combine(films.Path, uid + ".dcm");
             await File.WriteAllBytesAsync(file, await orthanc.FileAsync(uid));
             flags.Add(await DicomFiles.TagAsync(file, "0040,a493"));
+            await ReportChecks.AssertNoDciodvfyErrorsAsync(file);
         }
         Assert.Equal(["UNVERIFIED", "VERIFIED"], flags.Order(StringComparer.Ordinal));
 
@@ -157,7 +160,8 @@ public sealed class PacsOrthancTests
         await File.WriteAllBytesAsync(srFile, await orthanc.FileAsync(OrthancServer.SopInstanceOf(
             instances.Single(i => OrthancServer.SopClassOf(i!) == DicomFiles.ComprehensiveSr)!)));
         var sr = await DicomFiles.SrTextAsync(srFile);
-        Assert.Contains("not a chest radiograph", sr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"Reason for radiologist review\")=\"not_chest_modality: DICOM header says this is not a chest radiograph\"", sr, StringComparison.Ordinal);
+        Assert.Contains("CODE:(,,\"Routing status\")=(pending_review,", sr, StringComparison.Ordinal);
         await ReportChecks.AssertNoDciodvfyErrorsAsync(srFile);
     }
 }
@@ -165,15 +169,19 @@ public sealed class PacsOrthancTests
 /// <summary>What the tests read in a report written by CxrQa.</summary>
 public static class ReportChecks
 {
-    /// <summary>The SR names the case's finding, its probability and its routing status.</summary>
+    /// <summary>The SR (as dsrdump prints it) names the case, its finding, its probability and its routing status.</summary>
     public static void AssertSaysWhatTheCaseSays(string srText, JsonNode caseView)
     {
-        var prediction = caseView["prediction"]!.GetValue<string>();
-        var probability = caseView["pneumonia_probability"]!.GetValue<double>();
-        var status = caseView["status"]!.GetValue<string>();
-        Assert.Contains(prediction, srText, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(probability.ToString("0.00", CultureInfo.InvariantCulture), srText, StringComparison.Ordinal);
-        Assert.Contains(status == "automated" ? "automat" : "review", srText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"\"CxrQa case id\")=\"{caseView["case_id"]!.GetValue<string>()}\"", srText, StringComparison.Ordinal);
+        var finding = Regex.Match(srText, @"CODE:\(,,""Pneumonia""\)=\([^)]*""(Present|Absent)""\)");
+        Assert.True(finding.Success, srText);
+        Assert.Equal(caseView["prediction"]!.GetValue<string>() == "Pneumonia" ? "Present" : "Absent", finding.Groups[1].Value);
+        var probability = Regex.Match(srText, @"NUM:\(,,""Calibrated probability of pneumonia""\)=""([0-9.eE+-]+)""");
+        Assert.True(probability.Success, srText);
+        Assert.Equal(caseView["pneumonia_probability"]!.GetValue<double>(), double.Parse(probability.Groups[1].Value, CultureInfo.InvariantCulture), 6);
+        Assert.Contains($"CODE:(,,\"Routing status\")=({caseView["status"]!.GetValue<string>()},", srText, StringComparison.Ordinal);
+        foreach (var reason in caseView["reasons"]!.AsArray())
+            Assert.Contains($"\"Reason for radiologist review\")=\"{reason!.GetValue<string>()}: ", srText, StringComparison.Ordinal);
     }
 
     /// <summary>dicom3tools' dciodvfy finds no error in the object (warnings allowed).</summary>
@@ -182,5 +190,62 @@ public static class ReportChecks
         var output = await DicomFiles.RunAsync("dciodvfy", [file], mustSucceed: false);
         var errors = output.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, $"dciodvfy errors:\n{output}");
+    }
+}
+
+/// <summary>Two replicas on one PostgreSQL database share the outbox: while the PACS is down both queue and retry,
+/// and when it comes back every result is stored exactly once between them (the leases), none lost.</summary>
+[Trait("Category", "Slow")]
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresPacsOrthancTests(PostgresServer postgres)
+{
+    private static Task<long> MetricAsync(ServerProcess server, string series) => PacsOrthancTests.MetricAsync(server, series);
+
+    [Fact]
+    public async Task Two_replicas_drain_one_outbox_without_sending_a_row_twice()
+    {
+        using var data = new TempDirectory();
+        var env = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = await postgres.CreateDatabaseAsync() };
+        await using var orthanc = await OrthancServer.StartAsync($"http://127.0.0.1:{ServerProcess.FreePort()}/dicomweb");
+        orthanc.Stop();
+        var settings = new Dictionary<string, string>
+        {
+            ["CxrQa:Pacs:StowUrl"] = orthanc.DicomWebUrl,
+            ["CxrQa:Pacs:PollInterval"] = "00:00:00.200",
+            ["CxrQa:Pacs:FirstRetryDelay"] = "00:00:00.200",
+            ["CxrQa:Pacs:MaxRetryDelay"] = "00:00:01",
+            ["CxrQa:Pacs:BatchSize"] = "2",
+        };
+        var replicas = await Task.WhenAll(ServerProcess.StartAsync(data.Path, settings, env), ServerProcess.StartAsync(data.Path, settings, env));
+        try
+        {
+            var film = await File.ReadAllBytesAsync(DicomFiles.ChestDx);
+            const int Films = 4;
+            for (var i = 0; i < Films; i++)
+                Assert.Equal(HttpStatusCode.OK, (await replicas[i % 2].Client.PostAsync("/dicomweb/studies", DicomFiles.Stow(("application/dicom", film)))).StatusCode);
+            Assert.Equal(2 * Films, await MetricAsync(replicas[0], "cxrqa_pacs_outbox_depth"));
+
+            await orthanc.StartAsync();
+            var study = await DicomFiles.TagAsync(DicomFiles.ChestDx, "0020,000d");
+            var instances = await orthanc.WaitForStudyAsync(study, i => i.Count == 2 * Films, $"{2 * Films} results",
+                TimeSpan.FromSeconds(90), () => replicas[0].Output + replicas[1].Output);
+            Assert.Equal(Films, instances.Count(i => OrthancServer.SopClassOf(i!) == DicomFiles.ComprehensiveSr));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (await MetricAsync(replicas[1], "cxrqa_pacs_outbox_depth") != 0 && DateTime.UtcNow < deadline)
+                await Task.Delay(200);
+            Assert.Equal(0, await MetricAsync(replicas[1], "cxrqa_pacs_outbox_depth"));
+            foreach (var kind in new[] { "result_sr", "overlay_sc" })
+            {
+                var sent = 0L;
+                foreach (var replica in replicas)
+                    sent += await MetricAsync(replica, $"cxrqa_pacs_sent_total{{kind=\"{kind}\"}}");
+                Assert.Equal(Films, sent);
+            }
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+                await replica.DisposeAsync();
+        }
     }
 }
