@@ -119,6 +119,10 @@ public sealed class ResultObjectsConformanceTests : IDisposable
         var objects = ResultFixtures.Builder.Build(film, report, ResultFixtures.Overlay(width, height)).ToList();
         objects.Add(ResultFixtures.Builder.BuildVerifiedReport(film, report, ResultFixtures.Verification()));
         objects.Add(ResultFixtures.Builder.Build(film, ResultFixtures.Automated() with { Finding = null, PneumoniaProbability = null }, null)[0]);
+        // Hostile text of our own (delimiters, controls, over-long names) is fitted, never written invalid.
+        objects.Add(ResultFixtures.Builder.BuildVerifiedReport(film,
+            report with { Model = new Core.Pipeline.ModelIdentity(new string('m', 80) + "\\\u0001", "v\\1\u0085") },
+            ResultFixtures.Verification() with { ObserverName = "A=B=C^1^2^3^4^5^6\\x", Organization = new string('o', 90) }));
 
         foreach (var o in objects)
         {
