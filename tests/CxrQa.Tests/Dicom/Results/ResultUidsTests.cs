@@ -83,5 +83,8 @@ public sealed class ResultUidsTests
         var film = ResultFixtures.SynthesisedFilm(overrides: ResultFixtures.Set(0x0020, 0x000D, "UI", "1.2.03.4"));
         var report = ResultFixtures.Builder.Build(film, ResultFixtures.Routed(), null).Single();
         Assert.Equal(ResultUids.FallbackStudy(ResultFixtures.CaseId), report.StudyInstanceUid);
+        // The film is not in that study, so the report does not claim it as evidence there.
+        var ds = Core.Dicom.Part10File.Parse(report.Part10, Core.Imaging.DecodeLimits.Default).Dataset;
+        Assert.False(ds.Contains(Core.Dicom.DicomTag.CurrentRequestedProcedureEvidenceSequence));
     }
 }
