@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using CxrQa.Core.Dicom;
+using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Quality;
+using CxrQa.Core.Routing;
 
 namespace CxrQa.Bench;
 
 /// <summary>
 /// Usage: CxrQa.Bench [--data DIR] [--model DIR] [--runs N] [--folder-films N] [--only SECTIONS] [--full-decode]
 /// Prints Markdown tables: per-stage latency for a 224 px JPEG and a full-resolution film, and folder throughput.
-/// --only takes a comma-separated subset of small, fullres, overlay, batch8, folder (default: all).
+/// --only takes a comma-separated subset of small, fullres, overlay, results, batch8, folder (default: all).
 /// --full-decode screens with ReducedDecodeOversampling = null (every film decoded at full size: the "before").
 /// </summary>
 public static class BenchProgram
@@ -76,6 +78,8 @@ public static class BenchProgram
 
         if (Runs("overlay"))
             await OverlayAsync(model, decoder, preprocessor, large, runs);
+        if (Runs("results"))
+            await ResultObjectsAsync(decoder, preprocessor, data, runs);
         if (Runs("batch8"))
             Batch8(model, runs);
         if (Runs("folder"))
@@ -84,7 +88,32 @@ public static class BenchProgram
         return 0;
     }
 
-    private static readonly string[] Sections = ["small", "fullres", "overlay", "batch8", "folder"];
+    private static readonly string[] Sections = ["small", "fullres", "overlay", "results", "batch8", "folder"];
+
+    /// <summary>The DICOM result objects of one real film (the NIH DX, 1024x1024): the overlay's RGB, then the SR,
+    /// SR + SC and the verified SR, each built from the film's bytes as the server would.</summary>
+    private static async Task ResultObjectsAsync(FilmDecoder decoder, FilmPreprocessor preprocessor, string data, int runs)
+    {
+        var path = Path.Combine(data, "dicom", "chest", "1.3.6.1.4.1.11129.5.5.110503645592756492463169821050252582267888.dcm");
+        var bytes = await File.ReadAllBytesAsync(path);
+        var film = decoder.Decode(bytes, DecodeLimits.Default).Image;
+        var cam = new CamResult(Enumerable.Range(0, CamResult.CellCount).Select(i => i / 48f).ToArray(), Empty: false);
+        var builder = new ResultObjectsBuilder(new ResultObjectsOptions());
+        var report = new ScreeningReport("0193a1b2c3d4e5f60718293a4b5c6d7e", new ModelIdentity("bench", "1"), "bench",
+            DateTimeOffset.UnixEpoch, ScreeningClass.Pneumonia, 0.9, CaseStatus.PendingReview, [new RoutingReason("low_confidence", "bench")]);
+        var overlay = FilmOverlay.RenderRgb(film, cam, preprocessor.Options);
+        var objects = builder.Build(bytes, report, overlay);
+        var verification = new ReviewVerification("Bench^Reader", "Bench", DateTimeOffset.UnixEpoch, RadiologistLabel.Pneumonia);
+        Console.WriteLine($"## DICOM result objects: NIH DX film ({film.Width}x{film.Height}); SR {objects[0].Part10.Length} bytes, SC {objects[1].Part10.Length} bytes");
+        Console.WriteLine();
+        Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine(Timing.Measure("overlay RGB at the film's size (FilmOverlay.RenderRgb)", 3, runs / 2, () => FilmOverlay.RenderRgb(film, cam, preprocessor.Options)).Row());
+        Console.WriteLine(Timing.Measure("screening report SR (Build, no overlay)", 5, runs, () => builder.Build(bytes, report, null)).Row());
+        Console.WriteLine(Timing.Measure("SR + overlay SC (Build)", 3, runs / 2, () => builder.Build(bytes, report, overlay)).Row());
+        Console.WriteLine(Timing.Measure("verified SR (BuildVerifiedReport)", 5, runs, () => builder.BuildVerifiedReport(bytes, report, verification)).Row());
+        Console.WriteLine();
+    }
 
     private static async Task OverlayAsync(ModelBundle model, FilmDecoder decoder, FilmPreprocessor preprocessor, string large, int runs)
     {

@@ -30,8 +30,8 @@ internal static partial class DicomValueRules
             "IS" => IntegerString().IsMatch(value.Trim(' ')) && int.TryParse(value.Trim(' '), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
             "UI" => UidString().IsMatch(value),
             "PN" => IsPersonName(value),
-            "LO" or "SH" or "UC" or "AE" => value.All(c => c >= ' ' && c != '\\' && c != 0x7F),
-            "ST" or "LT" or "UT" => value.All(c => c >= ' ' && c != 0x7F || c is '\r' or '\n' or '\f' or '\t'),
+            "LO" or "SH" or "UC" or "AE" => value.All(c => IsGraphic(c) && c != '\\'),
+            "ST" or "LT" or "UT" => value.All(c => IsGraphic(c) || c is '\r' or '\n' or '\f' or '\t'),
             _ => false,
         };
     }
@@ -69,11 +69,15 @@ internal static partial class DicomValueRules
         {
             if (g.Length > 64 || g.Split('^').Length > 5)
                 return false;
-            if (g.Any(c => c < ' ' || c == '\\' || c == 0x7F))
+            if (g.Any(c => !IsGraphic(c) || c == '\\'))
                 return false;
         }
         return true;
     }
+
+    /// <summary>A printable character: not a C0 or C1 control character and not DEL (ESC is not accepted either:
+    /// values are re-encoded as UTF-8, so ISO 2022 escape sequences have no place in them).</summary>
+    private static bool IsGraphic(char c) => c >= ' ' && !(c >= 0x7F && c <= 0x9F);
 
     [GeneratedRegex(@"^[0-9]{3}[DWMY]\z")]
     private static partial Regex AgeString();

@@ -14,7 +14,11 @@ internal static class DicomText
         var singleText = !ValueRepresentation.IsMultiValuedString(vr);
         var sb = new StringBuilder(value.Length);
         foreach (var c in value)
-            sb.Append(c < ' ' && !(singleText && c is '\r' or '\n' or '\t') || c == 0x7F || (!singleText && c == '\\') ? ' ' : c);
+        {
+            var control = c < ' ' || c is >= (char)0x7F and <= (char)0x9F;
+            var allowed = singleText ? !control || c is '\r' or '\n' or '\t' : !control && c != '\\';
+            sb.Append(allowed ? c : ' ');
+        }
         var text = sb.ToString().Trim();
         var max = DicomValueRules.MaxLength(vr);
         return text.Length <= max ? text : text[..max].TrimEnd();

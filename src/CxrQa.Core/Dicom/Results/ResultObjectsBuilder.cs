@@ -20,7 +20,7 @@ public sealed class ResultObjectsBuilder(ResultObjectsOptions options)
         Check(report);
         var film = SourceFilm.Read(sourceFilm, Options.Limits);
         var study = StudyOf(film, report);
-        var filmReference = film.Reference(study);
+        var filmReference = film.Reference;
 
         var reportId = ObjectIdentity.For(report.CaseId, ResultObjectKind.ScreeningReport, study, ScreeningReportDocument.SopClassUid);
         var objects = new List<DicomResultObject>
@@ -53,7 +53,7 @@ public sealed class ResultObjectsBuilder(ResultObjectsOptions options)
         var id = ObjectIdentity.For(report.CaseId, ResultObjectKind.VerifiedReport, study, ScreeningReportDocument.SopClassUid);
         var verified = new ScreeningReportDocument.Verified(verification, predecessor.AsReference());
         return Finish(ResultObjectKind.VerifiedReport, id,
-            ScreeningReportDocument.Create(Options, film, report, id, film.Reference(study), verified));
+            ScreeningReportDocument.Create(Options, film, report, id, film.Reference, verified));
     }
 
     private static string StudyOf(SourceFilm film, ScreeningReport report) =>

@@ -31,9 +31,11 @@ internal sealed class SourceFilm
     /// <summary>The film's Study Instance UID when valid; null otherwise.</summary>
     public string? StudyInstanceUid => Single(DicomTag.StudyInstanceUid, "UI");
 
-    /// <summary>The film as an instance to reference; null when any of its UIDs is missing or invalid.</summary>
-    public InstanceReference? Reference(string studyInstanceUid) =>
-        Single(DicomTag.SeriesInstanceUid, "UI") is { } series
+    /// <summary>The film as an instance to reference; null when any of its UIDs (its study's included) is missing or
+    /// invalid: a reference that names the wrong study would send a viewer looking in the wrong place.</summary>
+    public InstanceReference? Reference =>
+        StudyInstanceUid is { } studyInstanceUid
+        && Single(DicomTag.SeriesInstanceUid, "UI") is { } series
         && Single(DicomTag.SopClassUid, "UI") is { } sopClass
         && Single(DicomTag.SopInstanceUid, "UI") is { } sopInstance
             ? new InstanceReference(studyInstanceUid, series, sopClass, sopInstance)

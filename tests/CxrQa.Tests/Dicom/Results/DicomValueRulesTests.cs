@@ -51,6 +51,7 @@ public sealed class DicomValueRulesTests
     [InlineData("PN", "A=B=C=D")]
     [InlineData("PN", "A\\B")]
     [InlineData("LO", "tab\there")]
+    [InlineData("LO", "c1\u0085control")]
     [InlineData("SH", "ABCDEFGHIJKLMNOPQ")]
     [InlineData("DA", "２０２３０２２８")] // full-width digits are digits to .NET but not to DICOM
     public void InvalidValues(string vr, string value) => Assert.False(DicomValueRules.IsValid(vr, value), $"{vr} '{value}'");

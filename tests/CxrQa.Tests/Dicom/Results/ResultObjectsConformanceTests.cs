@@ -28,6 +28,18 @@ public sealed class ResultObjectsConformanceTests : IDisposable
         AssertAllConform(film, width: 5, height: 3);
     }
 
+    [Fact]
+    public void ObjectsFromAFilmWithoutIdentityHaveNoDciodvfyErrors()
+    {
+        var overrides = new Dictionary<(ushort, ushort), (string Vr, byte[]? Value)>
+        {
+            [(0x0008, 0x0018)] = ("UI", null),
+            [(0x0020, 0x000D)] = ("UI", null),
+            [(0x0020, 0x000E)] = ("UI", "1.2.03"u8.ToArray()),
+        };
+        AssertAllConform(ResultFixtures.SynthesisedFilm(overrides: overrides), width: 5, height: 3);
+    }
+
     [Theory]
     [MemberData(nameof(ResultFixtures.RealChestFilms), MemberType = typeof(ResultFixtures))]
     public void ObjectsFromARealFilmHaveNoDciodvfyErrors(string name)
@@ -119,6 +131,10 @@ public sealed class ResultObjectsConformanceTests : IDisposable
         var objects = ResultFixtures.Builder.Build(film, report, ResultFixtures.Overlay(width, height)).ToList();
         objects.Add(ResultFixtures.Builder.BuildVerifiedReport(film, report, ResultFixtures.Verification()));
         objects.Add(ResultFixtures.Builder.Build(film, ResultFixtures.Automated() with { Finding = null, PneumoniaProbability = null }, null)[0]);
+        // Hostile text of our own (delimiters, controls, over-long names) is fitted, never written invalid.
+        objects.Add(ResultFixtures.Builder.BuildVerifiedReport(film,
+            report with { Model = new Core.Pipeline.ModelIdentity(new string('m', 80) + "\\\u0001", "v\\1\u0085") },
+            ResultFixtures.Verification() with { ObserverName = "A=B=C^1^2^3^4^5^6\\x", Organization = new string('o', 90) }));
 
         foreach (var o in objects)
         {
@@ -130,6 +146,39 @@ public sealed class ResultObjectsConformanceTests : IDisposable
             var (code, tree) = ResultFixtures.Run("dsrdump", "+Pc", "+Pl", "+Pu", Save(o));
             Assert.True(code == 0 && !tree.Contains("E: ", StringComparison.Ordinal), tree);
         }
+
+        var (_, first) = ResultFixtures.Run("dsrdump", "+Pc", "+Pl", Save(objects[0]));
+        Assert.Contains("(233604007,SCT,\"Pneumonia\")=(52101004,SCT,\"Present\")", first);
+        Assert.Contains("=\"0.8731234\" ({probability},UCUM,\"probability\")", first);
+        Assert.Contains("(pending_review,99CXRQA,\"Pending radiologist review\")", first);
+    }
+
+    /// <summary>The non-chest and malformed sample files: the report is built with zero dciodvfy errors, or the
+    /// film is refused with a typed error; nothing else escapes.</summary>
+    [Theory]
+    [MemberData(nameof(OtherFilms))]
+    public void AnyOtherSampleGivesAValidReportOrATypedError(string name)
+    {
+        DicomResultObject report;
+        try
+        {
+            report = ResultFixtures.Builder.Build(DicomFiles.Load("other", name), ResultFixtures.Routed(), null).Single();
+        }
+        catch (Core.Errors.CxrQaException ex)
+        {
+            Assert.StartsWith("dicom_", ex.Code);
+            return;
+        }
+        var (output, errors) = ResultFixtures.Dciodvfy(Save(report));
+        Assert.True(errors.Length == 0, $"{string.Join('\n', errors)}\n{output}");
+    }
+
+    public static TheoryData<string> OtherFilms()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in DicomFiles.Other)
+            data.Add(name);
+        return data;
     }
 
     private string Save(DicomResultObject o)

@@ -31,8 +31,9 @@ public sealed class ResultUidsTests
     public void UidsDependOnlyOnCaseAndKind()
     {
         Assert.Equal(ResultUids.SopInstance("abc", ResultObjectKind.ScreeningReport), ResultUids.SopInstance("abc", ResultObjectKind.ScreeningReport));
-        // Fixed expectation: the derivation must never change, or objects already sent would be sent again as new ones.
-        Assert.Equal(ResultUids.FromName("abc/screening-report"), ResultUids.SopInstance("abc", ResultObjectKind.ScreeningReport));
+        // Fixed expectation (python3: hashlib.sha256(b"cxrqa/abc/screening-report").digest()[:16] as a big-endian
+        // integer): the derivation must never change, or objects already sent would be sent again as new ones.
+        Assert.Equal("2.25.132615046650279498491499367867219025200", ResultUids.SopInstance("abc", ResultObjectKind.ScreeningReport));
 
         var all = new HashSet<string>();
         foreach (var caseId in new[] { "a", "b", ResultFixtures.CaseId })
@@ -83,5 +84,8 @@ public sealed class ResultUidsTests
         var film = ResultFixtures.SynthesisedFilm(overrides: ResultFixtures.Set(0x0020, 0x000D, "UI", "1.2.03.4"));
         var report = ResultFixtures.Builder.Build(film, ResultFixtures.Routed(), null).Single();
         Assert.Equal(ResultUids.FallbackStudy(ResultFixtures.CaseId), report.StudyInstanceUid);
+        // The film is not in that study, so the report does not claim it as evidence there.
+        var ds = Core.Dicom.Part10File.Parse(report.Part10, Core.Imaging.DecodeLimits.Default).Dataset;
+        Assert.False(ds.Contains(Core.Dicom.DicomTag.CurrentRequestedProcedureEvidenceSequence));
     }
 }
