@@ -220,16 +220,16 @@ public sealed class PostgresPacsOrthancTests(PostgresServer postgres)
         try
         {
             var film = await File.ReadAllBytesAsync(DicomFiles.ChestDx);
-            const int Films = 4;
-            for (var i = 0; i < Films; i++)
+            const int FilmCount = 4;
+            for (var i = 0; i < FilmCount; i++)
                 Assert.Equal(HttpStatusCode.OK, (await replicas[i % 2].Client.PostAsync("/dicomweb/studies", DicomFiles.Stow(("application/dicom", film)))).StatusCode);
-            Assert.Equal(2 * Films, await MetricAsync(replicas[0], "cxrqa_pacs_outbox_depth"));
+            Assert.Equal(2 * FilmCount, await MetricAsync(replicas[0], "cxrqa_pacs_outbox_depth"));
 
             await orthanc.StartAsync();
             var study = await DicomFiles.TagAsync(DicomFiles.ChestDx, "0020,000d");
-            var instances = await orthanc.WaitForStudyAsync(study, i => i.Count == 2 * Films, $"{2 * Films} results",
+            var instances = await orthanc.WaitForStudyAsync(study, i => i.Count == 2 * FilmCount, $"{2 * FilmCount} results",
                 TimeSpan.FromSeconds(90), () => replicas[0].Output + replicas[1].Output);
-            Assert.Equal(Films, instances.Count(i => OrthancServer.SopClassOf(i!) == DicomFiles.ComprehensiveSr));
+            Assert.Equal(FilmCount, instances.Count(i => OrthancServer.SopClassOf(i!) == DicomFiles.ComprehensiveSr));
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (await MetricAsync(replicas[1], "cxrqa_pacs_outbox_depth") != 0 && DateTime.UtcNow < deadline)
                 await Task.Delay(200);
@@ -239,7 +239,7 @@ public sealed class PostgresPacsOrthancTests(PostgresServer postgres)
                 var sent = 0L;
                 foreach (var replica in replicas)
                     sent += await MetricAsync(replica, $"cxrqa_pacs_sent_total{{kind=\"{kind}\"}}");
-                Assert.Equal(Films, sent);
+                Assert.Equal(FilmCount, sent);
             }
         }
         finally
