@@ -57,8 +57,17 @@ public sealed partial class PacsOutboxSender(
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         var batch = await outbox.ClaimAsync(options.BatchSize, clock.GetUtcNow(), options.ClaimLease, cancellationToken);
-        foreach (var item in batch)
-            await SendAsync(item, cancellationToken);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: the rest of the batch goes back to the outbox now, not when its lease runs out.
+                foreach (var unsent in batch.Skip(i))
+                    await outbox.ScheduleRetryAsync(unsent, clock.GetUtcNow(), "interrupted by shutdown", CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            await SendAsync(batch[i], cancellationToken);
+        }
         return batch.Count;
     }
 
@@ -73,7 +82,10 @@ public sealed partial class PacsOutboxSender(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw; // the lease runs out and another replica (or this one after the restart) takes the row
+            // Shutting down mid-send: hand the row back at once rather than leave it leased until the lease runs out
+            // (a send that did reach the PACS is repeated, harmlessly: same UIDs).
+            await outbox.ScheduleRetryAsync(item, clock.GetUtcNow(), "interrupted by shutdown", CancellationToken.None);
+            throw;
         }
         catch (Exception e)
         {
