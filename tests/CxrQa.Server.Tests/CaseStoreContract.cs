@@ -124,7 +124,7 @@ public abstract class CaseStoreContract
                     """, new { c.Id, key, CreatedAt = c.CreatedAt.UtcDateTime });
             }
         }
-        Assert.Equal([6], await SchemaMigrations.ApplyAsync(db, CancellationToken.None));
+        Assert.Equal([6], await SchemaMigrations.ApplyAsync(db, upToVersion: 6, CancellationToken.None));
         var store = new SqlCaseStore(db);
         Assert.Equal("key-a", (await store.GetAsync(keyed.Id, CancellationToken.None))!.SubmittedKeyId);
         // A name is no proof of which key sent the film: without a recorded key id the case has no owner.
