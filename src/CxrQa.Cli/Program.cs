@@ -10,6 +10,7 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     CalibrateCommand.Create(),
     TrainCommand.Create(),
     EnsembleCommand.Create(),
+    QuantizeCommand.Create(),
     KeysCommand.Create(),
     ExportReviewsCommand.Create(),
     RecalibrateCommand.Create(),
