@@ -11,6 +11,7 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     TrainCommand.Create(),
     EnsembleCommand.Create(),
     QuantizeCommand.Create(),
+    CompareCommand.Create(),
     KeysCommand.Create(),
     ExportReviewsCommand.Create(),
     RecalibrateCommand.Create(),

@@ -23,10 +23,11 @@ public static class QuantizeCommand
             Description = "Activation range method: minmax or percentile:P (e.g. percentile:99.99). Default: the candidate whose logits stay closest to fp32 on held-out training films.",
         };
         var films = new Option<int>("--films") { Description = "Training films to observe activation ranges on.", DefaultValueFactory = _ => new Int8QuantizeOptions().CalibrationFilms };
+        var keepFp32 = new Option<Fp32Convolutions>("--keep-fp32") { Description = "Convolutions to keep in fp32: None, Stem, FinalConvolution, FinalBlock (comma-separated).", DefaultValueFactory = _ => new Int8QuantizeOptions().KeepFp32 };
         var skipCalibration = new Option<bool>("--no-calibrate") { Description = "Write the int8 graph only; run calibrate on it before serving it." };
         var command = new Command("quantize", "Write a static int8 (QDQ) version of a bundle, calibrated on training films, and fit its trust layer.")
         {
-            model, data, output, name, method, films, skipCalibration,
+            model, data, output, name, method, films, keepFp32, skipCalibration,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,6 +39,7 @@ public static class QuantizeCommand
                 {
                     CalibrationFilms = parse.GetValue(films),
                     Method = parse.GetValue(method) is { } m ? ActivationRangeMethod.Parse(m) : null,
+                    KeepFp32 = parse.GetValue(keepFp32),
                 };
                 var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
                 var result = await StandardStreams.WithStagesAsync(err, report => Int8BundleQuantizer.QuantizeAsync(

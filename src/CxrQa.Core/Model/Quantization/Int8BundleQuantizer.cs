@@ -27,6 +27,9 @@ public sealed record Int8QuantizeOptions
 
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>Convolutions kept in fp32. Default: the stem, which reads the film (measured: mean |int8 - fp32 logit| 0.204 -> 0.184 on the single network, at 1 of 22 convolutions).</summary>
+    public Fp32Convolutions KeepFp32 { get; init; } = Fp32Convolutions.Stem;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(CalibrationFilms, 1);
@@ -93,7 +96,7 @@ public static class Int8BundleQuantizer
         var sourceGraph = new OnnxGraph(await File.ReadAllBytesAsync(Path.Combine(source.Directory, card.Graph.File!), cancellationToken));
         var runtime = new ModelRuntimeOptions { MaxBatch = options.BatchSize };
         var quantizer = Int8Quantizer.Calibrate(sourceGraph, calibration.Inputs, ServingGraphContract.InputItemShape, options.BatchSize, runtime,
-            new Progress(p => progress?.Report(($"observing activations, pass {p.Pass} of 2", p.Done, calibration.Inputs.Count))), cancellationToken);
+            new Progress(p => progress?.Report(($"observing activations, pass {p.Pass} of 2", p.Done, calibration.Inputs.Count))), options.KeepFp32, cancellationToken);
 
         var trials = new List<RangeMethodTrial>();
         ActivationRangeMethod method;

@@ -28,11 +28,12 @@ public sealed class Int8Quantizer
     public IReadOnlyDictionary<string, ActivationHistogram> Histograms { get; }
 
     public static Int8Quantizer Calibrate(OnnxGraph source, IReadOnlyList<float[]> inputs, IReadOnlyList<int> itemShape, int batchSize,
-        ModelRuntimeOptions? runtime = null, IProgress<(int Pass, int Done)>? progress = null, CancellationToken cancellationToken = default)
+        ModelRuntimeOptions? runtime = null, IProgress<(int Pass, int Done)>? progress = null, Fp32Convolutions keepFp32 = Fp32Convolutions.None,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         var prepared = QuantizationPreparation.Prepare(ModelProto.Parser.ParseFrom(source.Bytes));
-        var plan = QdqPlan.For(prepared.Graph);
+        var plan = QdqPlan.For(prepared.Graph, keepFp32);
         var histograms = ActivationRangeCollector.Collect(prepared, plan.CalibratedTensors, inputs, itemShape, batchSize,
             runtime ?? new ModelRuntimeOptions(), progress, cancellationToken);
         return new Int8Quantizer(prepared, plan, histograms);

@@ -32,7 +32,7 @@ public sealed class QdqPlan
     /// <summary>Convolutions (by output name in the prepared graph) whose weights become int8.</summary>
     public IReadOnlySet<string> QuantizedConvolutions { get; private init; } = new HashSet<string>();
 
-    public static QdqPlan For(GraphProto graph)
+    public static QdqPlan For(GraphProto graph, Fp32Convolutions keepFp32 = Fp32Convolutions.None)
     {
         ArgumentNullException.ThrowIfNull(graph);
         var readers = new Dictionary<string, List<NodeProto>>(StringComparer.Ordinal);
@@ -55,7 +55,30 @@ public sealed class QdqPlan
         }
         bool HasIntegerReader(string tensor) => ReadersOf(tensor).Any(r => r.OpType is "Conv" or "MaxPool" or "Add");
 
-        var convolutions = graph.Node.Where(n => n.OpType == "Conv" && n.Input.Count >= 2 && constants.Contains(n.Input[1])).ToList();
+        var graphInputs = graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        // The stem reads the image itself (or the image minus the mean image): keeping it fp32 keeps the film exact.
+        bool IsStem(NodeProto conv) => graphInputs.Contains(conv.Input[0])
+            || graph.Node.Any(n => n.Output.Contains(conv.Input[0]) && n.Input.Any(graphInputs.Contains));
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        foreach (var node in graph.Node) foreach (var output in node.Output) producers[output] = node;
+        NodeProto? ConvProducing(string tensor)
+        {
+            if (!producers.TryGetValue(tensor, out var p)) return null;
+            if (p.OpType == "Relu" && producers.TryGetValue(p.Input[0], out var q)) p = q;
+            return p.OpType == "Conv" ? p : null;
+        }
+        bool IsIntegerAdd(NodeProto add) =>
+            !graphOutputs.Contains(Result(add)) && HasIntegerReader(Result(add)) && !add.Input.Any(constants.Contains);
+        // The final blocks: those whose addition stays fp32 (it makes feature_map). Their last convolution writes the
+        // signed pre-addition values straight into the embedding.
+        var finalConvolutions = graph.Node.Where(n => n.OpType == "Add" && !IsIntegerAdd(n))
+            .SelectMany(add => add.Input.Select(ConvProducing)).OfType<NodeProto>().ToList();
+        var finalBlocks = finalConvolutions.Concat(finalConvolutions.Select(c => ConvProducing(c.Input[0])).OfType<NodeProto>()).ToList();
+        bool KeptFp32(NodeProto conv) =>
+            (keepFp32.HasFlag(Fp32Convolutions.Stem) && IsStem(conv))
+            || (keepFp32.HasFlag(Fp32Convolutions.FinalConvolution) && finalConvolutions.Contains(conv))
+            || (keepFp32.HasFlag(Fp32Convolutions.FinalBlock) && finalBlocks.Contains(conv));
+        var convolutions = graph.Node.Where(n => n.OpType == "Conv" && n.Input.Count >= 2 && constants.Contains(n.Input[1]) && !KeptFp32(n)).ToList();
         var quantized = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         void Quantize(string tensor)
@@ -77,7 +100,7 @@ public sealed class QdqPlan
         foreach (var add in graph.Node.Where(n => n.OpType == "Add"))
         {
             var result = Result(add);
-            if (graphOutputs.Contains(result) || !HasIntegerReader(result) || add.Input.Any(constants.Contains)) continue;
+            if (!IsIntegerAdd(add)) continue;
             foreach (var input in add.Input) Quantize(input);
             FuseReluAfter(add);
         }
@@ -96,4 +119,17 @@ public sealed class QdqPlan
             QuantizedConvolutions = convolutions.Select(c => c.Output[0]).ToHashSet(StringComparer.Ordinal),
         };
     }
+}
+
+/// <summary>Convolutions to keep in fp32 (weights, input and output), trading speed for fidelity.</summary>
+[Flags]
+public enum Fp32Convolutions
+{
+    None = 0,
+    /// <summary>The first convolution, which reads the film.</summary>
+    Stem = 1,
+    /// <summary>The last convolution of each final block (before the fp32 addition that makes feature_map).</summary>
+    FinalConvolution = 2,
+    /// <summary>Both convolutions of each final block.</summary>
+    FinalBlock = 4,
 }
