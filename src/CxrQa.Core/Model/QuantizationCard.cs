@@ -11,8 +11,10 @@ public sealed record QuantizationCard
     [JsonPropertyName("format")] public string Format { get; init; } = "ONNX QDQ (QuantizeLinear/DequantizeLinear), fused by ONNX Runtime into integer kernels";
     [JsonPropertyName("weights")] public string Weights { get; init; } = "int8, symmetric (-127..127), one scale per output channel; int32 biases";
     [JsonPropertyName("activations")] public string Activations { get; init; } = "uint8, asymmetric, one scale per tensor, static (calibrated)";
-    [JsonPropertyName("kept_fp32")] public string KeptFp32 { get; init; } =
+    public const string AlwaysFp32 =
         "the last residual block's addition and ReLU (feature_map, for Grad-CAM), the pooling (embedding, for the gates) and the linear head(s)";
+
+    [JsonPropertyName("kept_fp32")] public string KeptFp32 { get; init; } = AlwaysFp32;
     /// <summary><c>minmax</c> or <c>percentile:P</c> (<see cref="Quantization.ActivationRangeMethod"/>).</summary>
     [JsonPropertyName("range_method")] public required string RangeMethod { get; init; }
     [JsonPropertyName("range_method_selection")] public string? RangeMethodSelection { get; init; }

@@ -124,6 +124,7 @@ public static class Int8BundleQuantizer
                   string.Join("; ", trials.Select(t => $"{t.Method} {t.MeanAbsLogitDifference:0.0000} (max {t.MaxAbsLogitDifference:0.000})")),
             CalibrationSubset = $"{calibration.Kept.Count} films: " + SubsetRule,
             CalibrationFilms = calibration.Kept.Select(f => f.RelativePath).ToList(),
+            KeptFp32 = QuantizationCard.AlwaysFp32 + KeptConvolutions(options.KeepFp32),
             Int8Convolutions = summary.Int8Convolutions,
             QuantizedTensors = summary.QuantizedTensors,
             SourceModel = $"{card.Name} {card.Version}",
@@ -147,6 +148,14 @@ public static class Int8BundleQuantizer
         var written = ModelBundleWriter.Save(outputDirectory, int8Card, graph);
         return new Int8BundleResult(written, summary, trials);
     }
+
+    private static string KeptConvolutions(Fp32Convolutions kept) => kept == Fp32Convolutions.None ? ""
+        : "; convolutions kept fp32: " + string.Join(", ", Enum.GetValues<Fp32Convolutions>().Where(f => f != Fp32Convolutions.None && kept.HasFlag(f)).Select(f => f switch
+        {
+            Fp32Convolutions.Stem => "the stem (reads the film)",
+            Fp32Convolutions.FinalConvolution => "the last convolution of each final block",
+            _ => "both convolutions of each final block",
+        }));
 
     /// <summary>The first films of each label in order of SHA-256(relative path), in proportion to the label counts.</summary>
     public static (IReadOnlyList<LabelledImage> Calibration, IReadOnlyList<LabelledImage> Selection) Subsets(
