@@ -32,6 +32,9 @@ public sealed class QdqPlan
     /// <summary>Convolutions (by output name in the prepared graph) whose weights become int8.</summary>
     public IReadOnlySet<string> QuantizedConvolutions { get; private init; } = new HashSet<string>();
 
+    private static IEnumerable<long> Ints(NodeProto node, string attribute) =>
+        node.Attribute.FirstOrDefault(a => a.Name == attribute)?.Ints ?? Enumerable.Empty<long>();
+
     public static QdqPlan For(GraphProto graph, Fp32Convolutions keepFp32 = Fp32Convolutions.None)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -53,12 +56,25 @@ public sealed class QdqPlan
                 return next[0].Output[0];
             return output;
         }
-        bool HasIntegerReader(string tensor) => ReadersOf(tensor).Any(r => r.OpType is "Conv" or "MaxPool" or "Add");
 
         var graphInputs = graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         // The stem reads the image itself (or the image minus the mean image): keeping it fp32 keeps the film exact.
         bool IsStem(NodeProto conv) => graphInputs.Contains(conv.Input[0])
             || graph.Node.Any(n => n.Output.Contains(conv.Input[0]) && n.Input.Any(graphInputs.Contains));
+        // The first stage: every convolution before the first 1x1 stride-2 projection (the stem and layer1 of a ResNet).
+        var firstProjection = graph.Node.Select((n, i) => (n, i)).FirstOrDefault(p => p.n.OpType == "Conv"
+            && Ints(p.n, "kernel_shape").SequenceEqual([1L, 1L]) && Ints(p.n, "strides").SequenceEqual([2L, 2L])).i;
+        bool InFirstStage(NodeProto conv) => firstProjection > 0 && graph.Node.IndexOf(conv) < firstProjection;
+        bool EarlyFp32(NodeProto conv) => (keepFp32.HasFlag(Fp32Convolutions.Stem) && IsStem(conv))
+            || (keepFp32.HasFlag(Fp32Convolutions.FirstStage) && InFirstStage(conv));
+        // Operators that run on integers once their inputs are quantized (a convolution kept fp32 does not).
+        bool HasIntegerReader(string tensor) => ReadersOf(tensor).Any(r => r.OpType switch
+        {
+            "Conv" => !EarlyFp32(r),
+            "MaxPool" => HasIntegerReader(r.Output[0]),
+            "Add" => IsIntegerAdd(r),
+            _ => false,
+        });
         var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         foreach (var node in graph.Node) foreach (var output in node.Output) producers[output] = node;
         NodeProto? ConvProducing(string tensor)
@@ -75,7 +91,7 @@ public sealed class QdqPlan
             .SelectMany(add => add.Input.Select(ConvProducing)).OfType<NodeProto>().ToList();
         var finalBlocks = finalConvolutions.Concat(finalConvolutions.Select(c => ConvProducing(c.Input[0])).OfType<NodeProto>()).ToList();
         bool KeptFp32(NodeProto conv) =>
-            (keepFp32.HasFlag(Fp32Convolutions.Stem) && IsStem(conv))
+            EarlyFp32(conv)
             || (keepFp32.HasFlag(Fp32Convolutions.FinalConvolution) && finalConvolutions.Contains(conv))
             || (keepFp32.HasFlag(Fp32Convolutions.FinalBlock) && finalBlocks.Contains(conv));
         var convolutions = graph.Node.Where(n => n.OpType == "Conv" && n.Input.Count >= 2 && constants.Contains(n.Input[1]) && !KeptFp32(n)).ToList();
@@ -105,7 +121,7 @@ public sealed class QdqPlan
             FuseReluAfter(add);
         }
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pool in graph.Node.Where(n => n.OpType == "MaxPool" && n.Output.Count == 1))
+        foreach (var pool in graph.Node.Where(n => n.OpType == "MaxPool" && n.Output.Count == 1 && HasIntegerReader(n.Output[0])))
         {
             Quantize(pool.Input[0]);
             if (!graphOutputs.Contains(pool.Output[0])) shared[pool.Output[0]] = pool.Input[0];
@@ -132,4 +148,6 @@ public enum Fp32Convolutions
     FinalConvolution = 2,
     /// <summary>Both convolutions of each final block.</summary>
     FinalBlock = 4,
+    /// <summary>Every convolution before the first stride-2 projection (stem and first stage).</summary>
+    FirstStage = 8,
 }
