@@ -1,7 +1,7 @@
 // Times two ONNX graphs (e.g. fp32 and int8) in ONNX Runtime alone, interleaved round by round so both see the same
 // machine load, and prints each one's median and the ratio; optionally writes ONNX Runtime's optimized model of each
 // and counts its operators (to check that QDQ pairs were fused into integer kernels).
-// `dotnet run -c Release tools/int8-probe/probe.cs -- GRAPH_A GRAPH_B BATCH [ROUNDS] [THREADS] [--ops]`
+// `dotnet run -c Release tools/int8-probe/probe.cs -- GRAPH_A GRAPH_B BATCH [ROUNDS] [THREADS] [--ops] [--prepare-a]`
 #:package Microsoft.ML.OnnxRuntime
 #:package Google.Protobuf
 #:project ../../src/CxrQa.Core/CxrQa.Core.csproj
@@ -13,12 +13,17 @@ var (a, b, batch) = (args[0], args[1], int.Parse(args[2]));
 var rounds = args.Length > 3 ? int.Parse(args[3]) : 10;
 var threads = args.Length > 4 ? int.Parse(args[4]) : 0;
 var ops = args.Contains("--ops");
-InferenceSession Open(string path)
+// --prepare-a: time A as the fp32 graph the quantizer starts from (batch norm folded, fp16 weights widened, IR 7), the
+// fairest fp32 baseline for an int8 graph.
+var prepareA = args.Contains("--prepare-a");
+InferenceSession Open(string path, bool prepare = false)
 {
     using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
     if (threads > 0) so.IntraOpNumThreads = threads;
     if (ops) so.OptimizedModelFilePath = Path.Combine(Path.GetTempPath(), Path.GetFileNameWithoutExtension(path) + "-" + Path.GetFileName(Path.GetDirectoryName(path)) + ".opt.onnx");
-    var s = new InferenceSession(path, so);
+    var s = prepare
+        ? new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(CxrQa.Core.Model.Quantization.QuantizationPreparation.Prepare(Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)))), so)
+        : new InferenceSession(path, so);
     if (ops)
     {
         var m = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(so.OptimizedModelFilePath));
@@ -26,7 +31,7 @@ InferenceSession Open(string path)
     }
     return s;
 }
-using var sa = Open(a);
+using var sa = Open(a, prepareA);
 using var sb = Open(b);
 var input = new DenseTensor<float>(new[] { batch, 3, 224, 224 });
 var rnd = new Random(1);

@@ -44,5 +44,17 @@ public sealed class ShippedBundleQuantizationTests
             Assert.True(PrecisionComparisonPearson(fp32[ServingGraphContract.FeatureMap].AsSpan(i * map, map), quantized[ServingGraphContract.FeatureMap].AsSpan(i * map, map)) > 0.97);
     }
 
+    [Fact]
+    public void The_first_stage_option_keeps_the_stem_and_layer1_of_the_real_graph_fp32()
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "models", "cxrqa-finetuned-resnet18");
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(directory, "model.onnx")));
+        var prepared = QuantizationPreparation.Prepare(model);
+        Assert.Equal(22, QdqPlan.For(prepared.Graph).QuantizedConvolutions.Count);
+        Assert.Equal(21, QdqPlan.For(prepared.Graph, Fp32Convolutions.Stem).QuantizedConvolutions.Count);
+        // Stem + layer1 (two blocks of two) = 5 convolutions; the additions of layer1 feed integer layer2, so stay int8.
+        Assert.Equal(17, QdqPlan.For(prepared.Graph, Fp32Convolutions.FirstStage).QuantizedConvolutions.Count);
+    }
+
     private static double PrecisionComparisonPearson(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Core.Evaluation.PrecisionComparison.Pearson(a, b);
 }
