@@ -10,6 +10,8 @@ var root = new RootCommand("CxrQa: chest X-ray pneumonia screening that knows wh
     CalibrateCommand.Create(),
     TrainCommand.Create(),
     EnsembleCommand.Create(),
+    QuantizeCommand.Create(),
+    CompareCommand.Create(),
     KeysCommand.Create(),
     ExportReviewsCommand.Create(),
     RecalibrateCommand.Create(),

@@ -78,6 +78,8 @@ public sealed record GraphCard
     public IReadOnlyList<LinearHeadCard> Heads => Members?.Select(m => m.Head).ToList() ?? (Head is null ? [] : [Head]);
     [JsonPropertyName("input")] public string InputName { get; init; } = "image";
     [JsonPropertyName("outputs")] public GraphOutputsCard Outputs { get; init; } = new();
+    /// <summary>Set when the graph is a static int8 (QDQ) quantization of another bundle's graph; null: fp32 compute.</summary>
+    [JsonPropertyName("quantization")] public QuantizationCard? Quantization { get; init; }
 
     public const string FrozenBackboneLinearHead = "frozen_backbone_linear_head";
     public const string Onnx = "onnx";
