@@ -32,7 +32,7 @@ public sealed partial class CaseService(
 
     public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, Actor actor, CancellationToken cancellationToken)
     {
-        var outcomes = await queue.ScreenAsync(films, cancellationToken);
+        var outcomes = await queue.ScreenAsync(films, actor.KeyId ?? "", cancellationToken);
         var answers = new CaseOutcome[outcomes.Count];
         for (var i = 0; i < outcomes.Count; i++)
         {
