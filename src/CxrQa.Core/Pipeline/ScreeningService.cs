@@ -52,6 +52,10 @@ public sealed class ScreeningService
 
     public FilmPreprocessor Preprocessor => _preprocessor;
 
+    /// <summary>The decoder screening uses (with its DICOM options): what anything else that decodes the same films
+    /// should use too.</summary>
+    public FilmDecoder Decoder => _decoder;
+
     /// <summary>How the screening path decodes films (limits, and the reduced-decode target when enabled).</summary>
     public DecodeOptions DecodeOptions => _decodeOptions;
 
