@@ -221,6 +221,9 @@ public static class SchemaMigrations
                 WHERE a.case_id = cases.id AND a.action = 'created' ORDER BY a.id LIMIT 1);
             CREATE INDEX ix_cases_submitted_key ON cases (submitted_key_id);
             """),
+        // The routing message is worded when the case is answered and kept with it: read back later it must not
+        // follow whichever model and routing policy the server has loaded since. Older cases keep NULL (worded on read).
+        new(8, "case routing message", "ALTER TABLE cases ADD COLUMN message TEXT"),
     ];
 
     private const string CreateTable = """

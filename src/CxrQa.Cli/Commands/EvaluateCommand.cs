@@ -13,6 +13,7 @@ using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Commands;
 

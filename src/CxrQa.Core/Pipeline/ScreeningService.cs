@@ -7,6 +7,7 @@ using CxrQa.Core.Model;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Pipeline;
 

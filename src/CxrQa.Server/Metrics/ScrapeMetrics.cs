@@ -3,6 +3,7 @@ using CxrQa.Core.Pipeline;
 using CxrQa.Server.Inference;
 using CxrQa.Storage;
 using Prometheus;
+using CxrQa.Domain;
 
 namespace CxrQa.Server.Metrics;
 

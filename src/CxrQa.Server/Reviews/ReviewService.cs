@@ -4,6 +4,7 @@ using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Admin.Automation;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Server.Reviews;
 

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Quality;
 using CxrQa.Tests.Support;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Pipeline;
 
