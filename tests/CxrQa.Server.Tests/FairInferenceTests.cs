@@ -30,11 +30,12 @@ public sealed partial class FairInferenceTests(ITestOutputHelper output)
         {
             ["CxrQa:RequireKeyForPredict"] = "true",
             ["CxrQa:RequestTimeout"] = "00:05:00",
+            ["CxrQa:InferenceQueueCapacityPerKey"] = "2",
         });
         var bomb = Films.ZeroPng(7000, 7000);
         output.WriteLine($"bomb film: {bomb.Length} bytes for 7000 x 7000 (49 MP), 16 of them in one request");
         var small = await File.ReadAllBytesAsync(Films.Normal);
-        var (batchesBefore, filmsBefore) = await WorkerCountsAsync(server);
+        var (batchesBefore, filmsBefore, _) = await WorkerCountsAsync(server);
 
         var peak = await ProcessMemory.PeakDuringAsync(server.ProcessId, async () =>
         {
@@ -45,6 +46,7 @@ public sealed partial class FairInferenceTests(ITestOutputHelper output)
             };
             bombRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keyA);
             var bombTask = server.Client.SendAsync(bombRequest);
+            var bombAnsweredAt = bombTask.ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
 
             // B sends once A's films are in the worker (its first batch has started), so B cannot simply have come first.
             while ((await WorkerCountsAsync(server)).Batches == batchesBefore)
@@ -61,8 +63,27 @@ public sealed partial class FairInferenceTests(ITestOutputHelper output)
             var screenedWhenBAnswered = (await WorkerCountsAsync(server)).Films - filmsBefore;
             await Http.JsonAsync(smallResponse);
 
+            // A's bomb still waits (its later films are not yet taken), so with two places a key A may queue one more
+            // request, not two, while B still gets in. A's next film waits behind its bomb in A's queue, holding its place.
+            HttpRequestMessage Post(string key)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = Http.Raw(small, "image/jpeg") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                return request;
+            }
+            var secondA = server.Client.SendAsync(Post(keyA));
+            while (!secondA.IsCompleted && (await WorkerCountsAsync(server)).Depth < 2)
+                await Task.Delay(10);
+            Assert.False(secondA.IsCompleted,
+                $"A's second request was answered before it could hold its place: {(secondA.IsCompleted ? await (await secondA).Content.ReadAsStringAsync() : "")}");
+            using var thirdA = await server.Client.SendAsync(Post(keyA));
+            await Http.ProblemAsync(thirdA, 503, "queue_full");
+            using var secondB = await server.Client.SendAsync(Post(keyB));
+            await Http.JsonAsync(secondB);
+            Assert.False(bombTask.IsCompleted, "the bomb finished before the admission checks: they proved nothing");
+
             using var bombResponse = await bombTask;
-            var answeredA = clock.Elapsed;
+            var answeredA = await bombAnsweredAt;
             var items = (await Http.JsonAsync(bombResponse)).AsArray();
             Assert.Equal(16, items.Count);
             Assert.All(items, i => Assert.NotNull(i!["case_id"]));
@@ -72,17 +93,24 @@ public sealed partial class FairInferenceTests(ITestOutputHelper output)
             output.WriteLine($"films the worker had taken when B's answer arrived: {screenedWhenBAnswered} of 17");
             Assert.True(screenedWhenBAnswered < 17, "B's film waited for every film of the bomb request");
             Assert.False(bombDoneWhenBAnswered, "B's film waited for the whole bomb request");
+            using var secondAResponse = await secondA;
+            await Http.JsonAsync(secondAResponse);
         });
         output.WriteLine($"server peak RSS during both requests: {peak / 1048576} MB");
     }
 
-    /// <summary>Batches and films the worker has taken so far (the batch-size histogram's count and sum).</summary>
-    private static async Task<(long Batches, double Films)> WorkerCountsAsync(ServerProcess server)
+    /// <summary>Batches and films the worker has taken so far (the batch-size histogram's count and sum), and the
+    /// requests waiting for it.</summary>
+    private static async Task<(long Batches, double Films, long Depth)> WorkerCountsAsync(ServerProcess server)
     {
         var text = await server.Client.GetStringAsync("/metrics");
         return (long.Parse(BatchCount().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-            double.Parse(BatchFilms().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            double.Parse(BatchFilms().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(QueueDepth().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [GeneratedRegex(@"^cxrqa_inference_queue_depth (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex QueueDepth();
 
     [GeneratedRegex(@"^cxrqa_inference_batch_films_count (\d+)$", RegexOptions.Multiline)]
     private static partial Regex BatchCount();

@@ -29,10 +29,9 @@ public sealed partial class InferenceQueue : BackgroundService
     private readonly ScreeningService _service;
     private readonly int _maxBatchFilms;
     private readonly long _batchPixels;
-    private readonly int _capacity;
+    private readonly QueueAdmission _admission;
     private readonly ILogger<InferenceQueue> _logger;
     private readonly ServerMetrics _metrics;
-    private int _waitingRequests;
 
     public InferenceQueue(ScreeningService service, ServerOptions options, int maxBatchFilms, ServerMetrics metrics, ILogger<InferenceQueue> logger)
     {
@@ -41,14 +40,15 @@ public sealed partial class InferenceQueue : BackgroundService
         _service = service;
         _maxBatchFilms = Math.Max(1, maxBatchFilms);
         _batchPixels = Math.Max(1, options.InferenceBatchPixels);
-        _capacity = Math.Max(1, options.InferenceQueueCapacity);
+        _admission = new QueueAdmission(options.InferenceQueueCapacity,
+            options.InferenceQueueCapacityPerKey ?? Math.Max(1, options.InferenceQueueCapacity / 2));
         _logger = logger;
     }
 
     /// <summary>Requests waiting for the worker (some of their films not yet taken).</summary>
     public int Depth
     {
-        get { lock (_lock) return _waitingRequests; }
+        get { lock (_lock) return _admission.Count; }
     }
 
     /// <summary>Whether the worker loop is running (readiness).</summary>
@@ -56,18 +56,18 @@ public sealed partial class InferenceQueue : BackgroundService
 
     /// <summary>Queues the films of <paramref name="client"/> (the API key; one shared client for requests without a
     /// key) and waits for their outcomes (in input order). Throws <see cref="QueueFullException"/> at once when the
-    /// queue is full; honours cancellation while waiting.</summary>
+    /// queue is full, or holds as many requests of this client as one client may have waiting; honours cancellation
+    /// while waiting.</summary>
     public Task<IReadOnlyList<ScreeningOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, string client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(films);
         if (films.Count == 0)
             return Task.FromResult<IReadOnlyList<ScreeningOutcome>>([]);
-        var job = new Job(films, cancellationToken);
+        var job = new Job(films, client, cancellationToken);
         lock (_lock)
         {
-            if (_waitingRequests >= _capacity)
+            if (!_admission.TryAdmit(client))
                 throw new QueueFullException();
-            _waitingRequests++;
             for (var i = 0; i < films.Count; i++)
                 _waiting.Enqueue(client, new Slot(job, i), Cost(films[i]));
         }
@@ -129,7 +129,7 @@ public sealed partial class InferenceQueue : BackgroundService
     private void Taken(Job job)
     {
         if (++job.Taken == job.Films.Count)
-            _waitingRequests--;
+            _admission.Release(job.Client);
     }
 
     private async Task RunBatchAsync(IReadOnlyList<Slot> batch, CancellationToken stoppingToken)
@@ -168,12 +168,13 @@ public sealed partial class InferenceQueue : BackgroundService
 
     private readonly record struct Slot(Job Job, int Index);
 
-    private sealed class Job(IReadOnlyList<FilmInput> films, CancellationToken cancellation)
+    private sealed class Job(IReadOnlyList<FilmInput> films, string client, CancellationToken cancellation)
     {
         private readonly ScreeningOutcome?[] _outcomes = new ScreeningOutcome?[films.Count];
         private int _answered;
 
         public IReadOnlyList<FilmInput> Films { get; } = films;
+        public string Client { get; } = client;
         public CancellationToken Cancellation { get; } = cancellation;
 
         /// <summary>Films taken from the queue so far (guarded by the queue's lock).</summary>
