@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# CxrQa server image. Build stage: the .NET SDK restores and publishes src/CxrQa.Server only (Core + Storage + Admin;
+# CxrQa server image. Build stage: the .NET SDK restores and publishes src/CxrQa.Server only (Core + Storage + Admin + Domain;
 # never the CLI or TorchSharp). Runtime stage: the ASP.NET Core runtime, the published server, the shipped model bundle and
 # the ResNet18 backbone files the build copies to its output.
 #
@@ -22,11 +22,13 @@ COPY src/CxrQa.Server/CxrQa.Server.csproj src/CxrQa.Server/
 COPY src/CxrQa.Core/CxrQa.Core.csproj src/CxrQa.Core/
 COPY src/CxrQa.Storage/CxrQa.Storage.csproj src/CxrQa.Storage/
 COPY src/CxrQa.Admin/CxrQa.Admin.csproj src/CxrQa.Admin/
+COPY src/CxrQa.Domain/CxrQa.Domain.csproj src/CxrQa.Domain/
 RUN dotnet restore src/CxrQa.Server/CxrQa.Server.csproj
 COPY src/CxrQa.Server/ src/CxrQa.Server/
 COPY src/CxrQa.Core/ src/CxrQa.Core/
 COPY src/CxrQa.Storage/ src/CxrQa.Storage/
 COPY src/CxrQa.Admin/ src/CxrQa.Admin/
+COPY src/CxrQa.Domain/ src/CxrQa.Domain/
 # Only the shipped default bundle (Core copies models/** to the output).
 COPY models/cxrqa-ensemble-resnet18/ models/cxrqa-ensemble-resnet18/
 RUN dotnet publish src/CxrQa.Server/CxrQa.Server.csproj -c Release --no-restore -o /app \

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Diagnostics;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Dicom.Results;
@@ -103,7 +104,7 @@ public static class BenchProgram
             DateTimeOffset.UnixEpoch, ScreeningClass.Pneumonia, 0.9, CaseStatus.PendingReview, [new RoutingReason("low_confidence", "bench")]);
         var overlay = FilmOverlay.RenderRgb(film, cam, preprocessor.Options);
         var objects = builder.Build(bytes, report, overlay);
-        var verification = new ReviewVerification("Bench^Reader", "Bench", DateTimeOffset.UnixEpoch, RadiologistLabel.Pneumonia);
+        var verification = new ReviewVerification("Bench^Reader", "Bench", DateTimeOffset.UnixEpoch, ReviewLabel.Pneumonia);
         Console.WriteLine($"## DICOM result objects: NIH DX film ({film.Width}x{film.Height}); SR {objects[0].Part10.Length} bytes, SC {objects[1].Part10.Length} bytes");
         Console.WriteLine();
         Console.WriteLine("| stage | p50 ms | p95 ms | min ms | runs |");

@@ -1,3 +1,5 @@
+using CxrQa.Domain;
+
 namespace CxrQa.Storage;
 
 /// <summary>One screened film as stored: the answer, where its files are (relative to <c>cases/&lt;id&gt;/</c>), and
@@ -6,9 +8,9 @@ public sealed record CaseRecord
 {
     public required string Id { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-    /// <summary>"automated" or "pending_review" (the review workflow adds more).</summary>
-    public required string Status { get; init; }
-    public required string Prediction { get; init; }
+    /// <summary>Stored under its wire name (<see cref="CaseStatusNames"/>).</summary>
+    public required CaseStatus Status { get; init; }
+    public required ScreeningClass Prediction { get; init; }
     public required double PneumoniaProbability { get; init; }
     public required double Confidence { get; init; }
     public required double Logit { get; init; }
@@ -18,6 +20,11 @@ public sealed record CaseRecord
     public required string HeatmapGridJson { get; init; }
     public required string ModelName { get; init; }
     public required string ModelVersion { get; init; }
+    /// <summary>The model that answered.</summary>
+    public ModelIdentity Model => new(ModelName, ModelVersion);
+    /// <summary>Why the case went where it went, in words, as worded when it was answered (under the routing policy in
+    /// force then, not whichever model is loaded now). Null for cases stored before migration 8.</summary>
+    public string? Message { get; init; }
     public required string InputSha256 { get; init; }
     public required string FilmFile { get; init; }
     public required string ContentType { get; init; }
@@ -56,7 +63,7 @@ public interface ICaseStore
 
     Task<bool> ExistsAsync(string id, CancellationToken cancellationToken);
 
-    Task<long> CountByStatusAsync(string status, CancellationToken cancellationToken);
+    Task<long> CountByStatusAsync(CaseStatus status, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AuditEvent>> AuditTrailAsync(string caseId, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 namespace CxrQa.Storage;
 
 /// <summary>How a case row is selected and read, shared by the case store and the joins of the review store.</summary>
@@ -11,7 +12,7 @@ internal static class CaseSql
         {alias}.model_name AS ModelName, {alias}.model_version AS ModelVersion, {alias}.input_sha256 AS InputSha256,
         {alias}.film_file AS FilmFile, {alias}.content_type AS ContentType, {alias}.heatmap_file AS HeatmapFile,
         {alias}.metadata_json AS MetadataJson, {alias}.submitted_by AS SubmittedBy,
-        {alias}.submitted_key_id AS SubmittedKeyId
+        {alias}.submitted_key_id AS SubmittedKeyId, {alias}.message AS Message
         """;
 }
 
@@ -37,14 +38,15 @@ internal sealed class CaseRow
     public string MetadataJson { get; set; } = "";
     public string SubmittedBy { get; set; } = "";
     public string? SubmittedKeyId { get; set; }
+    public string? Message { get; set; }
 
     public CaseRecord ToRecord() => new()
     {
-        Id = Id, CreatedAt = DbValues.Time(CreatedAt), Status = Status, Prediction = Prediction,
+        Id = Id, CreatedAt = DbValues.Time(CreatedAt), Status = CaseStatusNames.Parse(Status), Prediction = ScreeningClassNames.Parse(Prediction),
         PneumoniaProbability = PneumoniaProbability, Confidence = Confidence, Logit = Logit, OodScore = OodScore,
         ReasonsJson = ReasonsJson, HeatmapGridJson = HeatmapGridJson, ModelName = ModelName,
         ModelVersion = ModelVersion, InputSha256 = InputSha256, FilmFile = FilmFile, ContentType = ContentType,
         HeatmapFile = HeatmapFile, MetadataJson = MetadataJson, SubmittedBy = SubmittedBy,
-        SubmittedKeyId = SubmittedKeyId,
+        SubmittedKeyId = SubmittedKeyId, Message = Message,
     };
 }

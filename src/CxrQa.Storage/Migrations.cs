@@ -260,6 +260,9 @@ public static class SchemaMigrations
                 CREATE UNIQUE INDEX ux_pacs_outbox_case_kind ON pacs_outbox (case_id, kind);
                 CREATE INDEX ix_pacs_outbox_due ON pacs_outbox (state, next_attempt_at, id);
                 """),
+        // The routing message is worded when the case is answered and kept with it: read back later it must not
+        // follow whichever model and routing policy the server has loaded since. Older cases keep NULL (worded on read).
+        new(8, "case routing message", "ALTER TABLE cases ADD COLUMN message TEXT"),
     ];
 
     private const string CreateTable = """

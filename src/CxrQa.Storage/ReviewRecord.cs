@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 namespace CxrQa.Storage;
 
 public static class ReviewStates
@@ -18,21 +19,12 @@ public static class ReviewOrigins
     public const string AuditSample = "audit_sample";
 
     /// <summary>Where a new case enters the queue, or null when it does not.</summary>
-    public static string? For(string caseStatus, bool auditSample) => caseStatus switch
+    public static string? For(CaseStatus caseStatus, bool auditSample) => caseStatus switch
     {
-        "pending_review" => Routed,
-        "automated" when auditSample => AuditSample,
+        CaseStatus.PendingReview => Routed,
+        CaseStatus.Automated when auditSample => AuditSample,
         _ => null,
     };
-}
-
-public static class ReviewLabels
-{
-    public const string Normal = "Normal";
-    public const string Pneumonia = "Pneumonia";
-    public const string Unreadable = "Unreadable";
-
-    public static IReadOnlyList<string> All { get; } = [Normal, Pneumonia, Unreadable];
 }
 
 /// <summary>A case's place in the review workflow: pending -> claimed -> decided (claimed -> pending on release).

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Text.Json;
 using Dapper;
 
@@ -18,17 +19,17 @@ public sealed class SqlCaseStore(CxrQaDatabase database, PacsForwarding? pacs = 
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO cases (id, created_at, status, prediction, pneumonia_probability, confidence, logit, ood_score,
                 reasons_json, heatmap_grid_json, model_name, model_version, input_sha256, film_file, content_type,
-                heatmap_file, metadata_json, submitted_by, submitted_key_id)
+                heatmap_file, metadata_json, submitted_by, submitted_key_id, message)
             VALUES (@Id, @CreatedAt, @Status, @Prediction, @PneumoniaProbability, @Confidence, @Logit, @OodScore,
                 @ReasonsJson, @HeatmapGridJson, @ModelName, @ModelVersion, @InputSha256, @FilmFile, @ContentType,
-                @HeatmapFile, @MetadataJson, @SubmittedBy, @SubmittedKeyId)
+                @HeatmapFile, @MetadataJson, @SubmittedBy, @SubmittedKeyId, @Message)
             """,
             new
             {
-                record.Id, CreatedAt = DbValues.ToDb(record.CreatedAt), record.Status, record.Prediction,
+                record.Id, CreatedAt = DbValues.ToDb(record.CreatedAt), Status = record.Status.Name(), Prediction = record.Prediction.Name(),
                 record.PneumoniaProbability, record.Confidence, record.Logit, record.OodScore, record.ReasonsJson,
                 record.HeatmapGridJson, record.ModelName, record.ModelVersion, record.InputSha256, record.FilmFile,
-                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy, record.SubmittedKeyId,
+                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy, record.SubmittedKeyId, record.Message,
             }, tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)
@@ -37,7 +38,7 @@ public sealed class SqlCaseStore(CxrQaDatabase database, PacsForwarding? pacs = 
             new
             {
                 CaseId = record.Id, Actor = actor.Name, ActorKeyId = actor.KeyId, Action = AuditActions.Created, At = DbValues.ToDb(record.CreatedAt),
-                After = origin is null ? $$"""{"status":"{{record.Status}}"}""" : $$"""{"status":"{{record.Status}}","review":"{{origin}}"}""",
+                After = origin is null ? $$"""{"status":"{{record.Status.Name()}}"}""" : $$"""{"status":"{{record.Status.Name()}}","review":"{{origin}}"}""",
             }, tx, cancellationToken: cancellationToken));
         ReviewRecord? review = null;
         if (origin is not null)
@@ -71,11 +72,11 @@ public sealed class SqlCaseStore(CxrQaDatabase database, PacsForwarding? pacs = 
             "SELECT COUNT(*) FROM cases WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
     }
 
-    public async Task<long> CountByStatusAsync(string status, CancellationToken cancellationToken)
+    public async Task<long> CountByStatusAsync(CaseStatus status, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM cases WHERE status = @status", new { status }, cancellationToken: cancellationToken));
+            "SELECT COUNT(*) FROM cases WHERE status = @status", new { status = status.Name() }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<AuditEvent>> AuditTrailAsync(string caseId, CancellationToken cancellationToken)

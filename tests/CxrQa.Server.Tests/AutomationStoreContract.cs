@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Storage;
 
@@ -56,7 +57,7 @@ public abstract class AutomationStoreContract
         var (cases, reviews, store) = await StoresAsync();
         async Task DecideAsync(string prediction, string label, bool sample = true, string version = "1")
         {
-            var record = CaseStoreContract.Sample(status: sample ? "automated" : "pending_review") with { Prediction = prediction, ModelVersion = version };
+            var record = CaseStoreContract.Sample(status: sample ? "automated" : "pending_review") with { Prediction = ScreeningClassNames.Parse(prediction), ModelVersion = version };
             await cases.InsertAsync(record, new Actor("ward", null), sample, None);
             await reviews.ClaimAsync(record.Id, new Actor("dr", null), T0, TimeSpan.FromHours(1), None);
             await reviews.DecideAsync(record.Id, new Actor("dr", null), label, null, T0, None);

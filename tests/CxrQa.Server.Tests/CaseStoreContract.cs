@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Data.Common;
 using Dapper;
 using CxrQa.Server.Tests.Support;
@@ -22,8 +23,8 @@ public abstract class CaseStoreContract
     {
         Id = id ?? Guid.CreateVersion7().ToString("N"),
         CreatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
-        Status = status,
-        Prediction = "Pneumonia",
+        Status = CaseStatusNames.Parse(status),
+        Prediction = ScreeningClass.Pneumonia,
         PneumoniaProbability = 0.987654321,
         Confidence = 0.987654321,
         Logit = 4.25,
@@ -64,7 +65,11 @@ public abstract class CaseStoreContract
     {
         var db = await MigratedAsync();
         var store = new SqlCaseStore(db);
-        var record = Sample() with { OodScore = 12.5, ReasonsJson = """["low_confidence"]""", Status = "pending_review" };
+        var record = Sample() with
+        {
+            OodScore = 12.5, ReasonsJson = """["low_confidence"]""", Status = CaseStatus.PendingReview,
+            Message = "Confidence below the certified level for Pneumonia answers: routed to radiologist",
+        };
         await store.InsertAsync(record, new Actor("tester", null), auditSample: false, CancellationToken.None);
 
         var back = await store.GetAsync(record.Id, CancellationToken.None);
@@ -72,7 +77,7 @@ public abstract class CaseStoreContract
         Assert.Equal(record with { CreatedAt = back.CreatedAt }, back);
         Assert.Equal(record.CreatedAt, back.CreatedAt, TimeSpan.FromMilliseconds(1));
         Assert.True(await store.ExistsAsync(record.Id, CancellationToken.None));
-        Assert.Equal(1, await store.CountByStatusAsync("pending_review", CancellationToken.None));
+        Assert.Equal(1, await store.CountByStatusAsync(CaseStatus.PendingReview, CancellationToken.None));
 
         var audit = Assert.Single(await store.AuditTrailAsync(record.Id, CancellationToken.None));
         Assert.Equal(("tester", AuditActions.Created), (audit.Actor, audit.Action));
@@ -125,10 +130,15 @@ public abstract class CaseStoreContract
             }
         }
         Assert.Equal([6], await SchemaMigrations.ApplyAsync(db, upToVersion: 6, CancellationToken.None));
+        await SchemaMigrations.ApplyAsync(db, CancellationToken.None);
         var store = new SqlCaseStore(db);
-        Assert.Equal("key-a", (await store.GetAsync(keyed.Id, CancellationToken.None))!.SubmittedKeyId);
+        var back = (await store.GetAsync(keyed.Id, CancellationToken.None))!;
+        Assert.Equal("key-a", back.SubmittedKeyId);
         // A name is no proof of which key sent the film: without a recorded key id the case has no owner.
         Assert.Null((await store.GetAsync(unkeyed.Id, CancellationToken.None))!.SubmittedKeyId);
+        // Migration 8 adds the stored routing message; a case from before it has none (the server words it on read).
+        Assert.Null(back.Message);
+        Assert.Equal((CaseStatus.Automated, ScreeningClass.Normal), (back.Status, back.Prediction));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Storage;
 

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Text.Json.Nodes;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Storage;
@@ -26,7 +27,7 @@ public sealed class RecalibrateTests
         {
             var record = CaseStoreContract.Sample(status: "pending_review") with
             {
-                Prediction = "Normal", Confidence = 0.95 - i * 1e-5, PneumoniaProbability = 0.05 + i * 1e-5,
+                Prediction = ScreeningClass.Normal, Confidence = 0.95 - i * 1e-5, PneumoniaProbability = 0.05 + i * 1e-5,
                 ReasonsJson = """["low_confidence"]""", ModelName = name, ModelVersion = version,
             };
             await cases.InsertAsync(record, new Actor("ward", null), auditSample: false, CancellationToken.None);

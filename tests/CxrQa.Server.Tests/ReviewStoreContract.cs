@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Text.Json.Nodes;
 using CxrQa.Server.Tests.Support;
 using CxrQa.Storage;
@@ -45,7 +46,7 @@ public abstract class ReviewStoreContract
         Assert.Equal(routed.CreatedAt, back.Review.QueuedAt, TimeSpan.FromMilliseconds(1));
         Assert.Equal(routed.Prediction, back.Case.Prediction);
         Assert.Equal(ReviewOrigins.AuditSample, (await reviews.GetAsync(sampled, None))!.Review.Origin);
-        Assert.Equal("automated", (await cases.GetAsync(sampled, None))!.Status);
+        Assert.Equal(CaseStatus.Automated, (await cases.GetAsync(sampled, None))!.Status);
         Assert.Null(await reviews.GetAsync(plain, None));
         Assert.Contains("audit_sample", Assert.Single(await cases.AuditTrailAsync(sampled, None)).AfterJson);
     }
@@ -189,7 +190,7 @@ public abstract class ReviewStoreContract
                         heatmap_file, metadata_json, submitted_by)
                     VALUES (@Id, @CreatedAt, @Status, 'Normal', 0.1, 0.9, -2, NULL, '[]', '[[0]]', 'm', '1', 'x', 'film.jpg',
                         'image/jpeg', 'heatmap.png', '{}', 'ward')
-                    """, new { c.Id, CreatedAt = c.CreatedAt.UtcDateTime, c.Status });
+                    """, new { c.Id, CreatedAt = c.CreatedAt.UtcDateTime, Status = c.Status.Name() });
         }
         // Migration 3 (and every later one) runs on a database left at migration 2.
         Assert.Equal(3, (await SchemaMigrations.ApplyAsync(db, None)).First());

@@ -7,6 +7,7 @@ using CxrQa.Core.Dicom;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 var folder = args.Length > 0 ? args[0] : "../shared/data/kermany-224/train";
 var files = Directory.GetFiles(folder, "*.jpeg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();

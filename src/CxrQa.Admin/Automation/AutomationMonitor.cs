@@ -4,6 +4,7 @@ using CxrQa.Core.Model;
 using CxrQa.Core.Monitoring;
 using CxrQa.Core.Pipeline;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Admin.Automation;
 

@@ -13,6 +13,7 @@ using CxrQa.Core.Model;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Commands;
 
@@ -112,7 +113,7 @@ public static class EvaluateCommand
         if (faithfulness > 0)
         {
             var inputs = await DeletionInputs.LoadAsync(DeletionInputs.Pick(dataset.Images, faithfulness),
-                new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())), service.Preprocessor, options.Limits, ct);
+                service.Decoder, service.Preprocessor, options.Limits, ct);
             await StandardStreams.WithProgressAsync(err, "deletion test", inputs.Count, advance =>
                 Task.Run(() => deletion = DeletionTest.Run(model, inputs, filmDone: advance), ct));
         }

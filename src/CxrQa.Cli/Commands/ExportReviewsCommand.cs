@@ -5,6 +5,7 @@ using System.Text;
 using CxrQa.Cli.Output;
 using CxrQa.Core.Data;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Commands;
 
@@ -118,7 +119,7 @@ public static class ExportReviewsCommand
             await from.CopyToAsync(to, ct);
         if (label == BinaryLabel.Normal) counts.Normal++; else counts.Pneumonia++;
         manifest.AppendJoin(',', [
-            record.Id, review.Label, relative, review.Origin, record.Prediction,
+            record.Id, review.Label, relative, review.Origin, record.Prediction.Name(),
             record.PneumoniaProbability.ToString("R", CultureInfo.InvariantCulture), Csv(review.DecidedBy ?? ""),
             review.DecidedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", record.InputSha256,
         ]).Append('\n');

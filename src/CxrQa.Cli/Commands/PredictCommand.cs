@@ -9,6 +9,7 @@ using CxrQa.Core.Review;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
 using Spectre.Console;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Commands;
 

@@ -7,6 +7,7 @@ using CxrQa.Cli.Output;
 using CxrQa.Core.Monitoring;
 using CxrQa.Core.Routing;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Commands;
 

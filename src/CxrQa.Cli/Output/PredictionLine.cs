@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CxrQa.Core.Pipeline;
+using CxrQa.Domain;
 
 namespace CxrQa.Cli.Output;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Calibration;
 

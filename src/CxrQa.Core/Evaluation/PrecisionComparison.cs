@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Routing;
 

@@ -22,6 +22,26 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
         return null;
     }
 
+    /// <summary>The pixel count a JPEG or PNG header declares, read without decoding; null for DICOM (its size sits in
+    /// a data set that may be deflated) and for bytes whose header cannot be read (they fail fast when decoded). The
+    /// inference queue charges a request by it, so that one request of huge films cannot hold the worker.</summary>
+    public static long? DeclaredPixels(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return Sniff(bytes) switch
+            {
+                ImageFormat.Jpeg => JpegHeaderReader.Read(bytes).PixelCount,
+                ImageFormat.Png => PngHeaderReader.Read(bytes).PixelCount,
+                _ => null,
+            };
+        }
+        catch (CxrQaException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Decodes at the stored size.</summary>
     public DecodedFilm Decode(ReadOnlyMemory<byte> bytes, DecodeLimits limits)
     {

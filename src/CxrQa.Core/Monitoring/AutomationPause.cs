@@ -1,4 +1,5 @@
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Monitoring;
 

@@ -2,6 +2,7 @@ using CxrQa.Core.Explain;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Pipeline;
 
@@ -34,10 +35,6 @@ public sealed record ScreeningResult(
     /// <summary>What the shift gates measured (feature-shift score, ensemble spread); NaN where the bundle has no such gate.</summary>
     public Trust.ShiftSignals Signals { get; init; } = Trust.ShiftSignals.None;
 }
-
-public sealed record ModelIdentity(
-    [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
-    [property: System.Text.Json.Serialization.JsonPropertyName("version")] string Version);
 
 /// <summary>Either a result or a typed error for one input; a bad film never stops the others.</summary>
 public sealed record ScreeningOutcome(FilmInput Input, ScreeningResult? Result, ScreeningError? Error)

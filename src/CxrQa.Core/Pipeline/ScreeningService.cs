@@ -7,6 +7,7 @@ using CxrQa.Core.Model;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
 using CxrQa.Core.Trust;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Pipeline;
 
@@ -51,6 +52,10 @@ public sealed class ScreeningService
         new(new FilmDecoder(new Dicom.DicomFilmReader(options.Dicom)), model, options);
 
     public FilmPreprocessor Preprocessor => _preprocessor;
+
+    /// <summary>The decoder screening uses (with its DICOM options): what anything else that decodes the same films
+    /// should use too.</summary>
+    public FilmDecoder Decoder => _decoder;
 
     /// <summary>How the screening path decodes films (limits, and the reduced-decode target when enabled).</summary>
     public DecodeOptions DecodeOptions => _decodeOptions;

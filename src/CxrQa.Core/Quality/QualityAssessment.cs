@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 namespace CxrQa.Core.Quality;
 
 /// <summary>What the gate found: the reason codes (<see cref="Routing.ReasonCodes"/>; empty when the film passes)

@@ -1,5 +1,6 @@
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Quality;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Pipeline;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Review;
 

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 namespace CxrQa.Core.Routing;
 
 /// <summary>

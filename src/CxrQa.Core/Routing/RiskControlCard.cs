@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Routing;
 

@@ -1,6 +1,7 @@
 using CxrQa.Core.Model;
 using CxrQa.Core.OutOfDistribution;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Core.Trust;
 

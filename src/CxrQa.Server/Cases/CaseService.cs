@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Text.Json;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Explain;
@@ -35,7 +36,7 @@ public sealed partial class CaseService(
 
     public async Task<IReadOnlyList<CaseOutcome>> ScreenAsync(IReadOnlyList<FilmInput> films, Actor actor, CancellationToken cancellationToken)
     {
-        var outcomes = await queue.ScreenAsync(films, cancellationToken);
+        var outcomes = await queue.ScreenAsync(films, actor.KeyId ?? "", cancellationToken);
         var answers = new CaseOutcome[outcomes.Count];
         for (var i = 0; i < outcomes.Count; i++)
         {
@@ -51,8 +52,8 @@ public sealed partial class CaseService(
             // joins the monitored stream, whatever its routing.
             result = await monitor.ApplyAsync(result, cancellationToken);
             var (record, review) = await StoreAsync(outcome, result, actor, cancellationToken);
-            metrics.CountAnswer(record.Status, result.Decision.Reasons);
-            LogAnswered(record.Id, record.Status, string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");
+            metrics.CountAnswer(record.Status.Name(), result.Decision.Reasons);
+            LogAnswered(record.Id, record.Status.Name(), string.Join(',', result.Decision.Reasons), review?.Origin ?? "none");
             answers[i] = new CaseOutcome(outcome.Input.Name, CaseView.From(record, Policy, review), null);
             // The store queued the case's results for the PACS with the case: this replica's sender goes now.
             if (pacs.Forwards(record.ContentType))
@@ -68,8 +69,9 @@ public sealed partial class CaseService(
         {
             Id = result.CaseId,
             CreatedAt = DateTimeOffset.UtcNow,
-            Status = result.Decision.StatusText,
-            Prediction = result.Prediction,
+            Status = result.Decision.Status,
+            Prediction = ScreeningClassNames.Parse(result.Prediction),
+            Message = ReviewMessages.For(result.Decision.Status, ScreeningClassNames.Parse(result.Prediction), result.Decision.Reasons, Policy),
             PneumoniaProbability = result.PneumoniaProbability,
             Confidence = result.Confidence,
             Logit = result.Logit,

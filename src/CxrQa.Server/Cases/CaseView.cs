@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using CxrQa.Core.Routing;
 using CxrQa.Server.Reviews;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Server.Cases;
 
@@ -26,14 +27,15 @@ public sealed record CaseView(
     ReviewItem? Review)
 {
     /// <param name="review">The case's review row (without the case fields), or null when it is not in the queue.</param>
+    /// <param name="policy">Words the message of a case stored before migration 8 (newer cases carry theirs).</param>
     public static CaseView From(CaseRecord record, RoutingPolicyFacts policy, ReviewRecord? review)
     {
         var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
         var quality = JsonNode.Parse(record.MetadataJson) as JsonObject ?? new JsonObject();
         quality["ood_score"] = record.OodScore is { } ood ? JsonValue.Create(Math.Round(ood, 4)) : null;
         return new CaseView(
-            record.Id, record.CreatedAt, record.Prediction, record.Confidence, record.PneumoniaProbability, record.Status,
-            reasons, ReviewMessages.For(record.Status, record.Prediction, reasons, policy),
+            record.Id, record.CreatedAt, record.Prediction.Name(), record.Confidence, record.PneumoniaProbability, record.Status.Name(),
+            reasons, record.Message ?? ReviewMessages.For(record.Status, record.Prediction, reasons, policy),
             CaseUrls.Image(record.Id), CaseUrls.Heatmap(record.Id),
             JsonSerializer.Deserialize<double[][]>(record.HeatmapGridJson) ?? [],
             quality, new ModelView(record.ModelName, record.ModelVersion), record.InputSha256,
@@ -69,15 +71,16 @@ public sealed record RoutingPolicyFacts(bool Certified, IReadOnlySet<string> Aut
 /// <summary>Why a case went where it went, in words a radiologist reads.</summary>
 public static class ReviewMessages
 {
-    public static string For(string status, string prediction, IReadOnlyList<string> reasons, RoutingPolicyFacts policy)
+    public static string For(CaseStatus status, ScreeningClass prediction, IReadOnlyList<string> reasons, RoutingPolicyFacts policy)
     {
-        if (status == "automated")
+        ArgumentNullException.ThrowIfNull(reasons);
+        if (status == CaseStatus.Automated)
             return policy.Certified
                 ? "Automated answer within the certified error rate"
                 : "Automated answer: confidence at or above the configured threshold";
         if (reasons.Count == 0)
             return "Routed to radiologist";
-        return string.Join("; ", reasons.Select(r => Phrase(r, prediction, policy))) + ": routed to radiologist";
+        return string.Join("; ", reasons.Select(r => Phrase(r, prediction.Name(), policy))) + ": routed to radiologist";
     }
 
     /// <summary>One routing reason in the words a radiologist reads (also the text of the reason in the DICOM report).</summary>

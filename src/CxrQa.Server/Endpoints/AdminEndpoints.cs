@@ -12,8 +12,7 @@ public static class AdminEndpoints
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/automation")
-            .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.AdminRoles, alwaysRequired: true))
-            .AddEndpointFilter(new ApiExceptionFilter())
+            .RequireAuthorization(ApiPolicies.Admin)
             .WithMetadata(JsonBody.Limit)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -31,7 +30,7 @@ public static class AdminEndpoints
     {
         var request = await JsonBody.ReadAsync<ResumeRequest>(http.Request, ApiErrorCodes.InvalidReason,
             """{"reason": "why it is safe to resume"}""", ct);
-        var result = await monitor.ResumeAsync(ApiKeyFilter.ActorOf(http), request?.Reason, ct);
+        var result = await monitor.ResumeAsync(http.User.ApiKeyActor(), request?.Reason, ct);
         return result.Outcome switch
         {
             ResumeOutcome.Resumed => await monitor.StatusAsync(ct),

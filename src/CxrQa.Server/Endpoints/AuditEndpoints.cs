@@ -15,7 +15,7 @@ public static class AuditEndpoints
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
         app.MapGet("/audit", ListAsync)
-            .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.AdminRoles, alwaysRequired: true))
+            .RequireAuthorization(ApiPolicies.Admin)
             .WithName("Audit").WithSummary("Audit events after an id, oldest first, optionally of one case")
             .Produces<AuditListView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

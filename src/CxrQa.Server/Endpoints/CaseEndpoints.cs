@@ -12,7 +12,7 @@ public static class CaseEndpoints
 {
     public static void MapCases(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases").AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReadRoles));
+        var group = app.MapGroup("/cases").RequireAuthorization(ApiPolicies.Reader);
         group.MapGet("/{id}", GetCaseAsync).WithName("GetCase").WithSummary("A stored case")
             .Produces<CaseView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/image", ImageAsync)

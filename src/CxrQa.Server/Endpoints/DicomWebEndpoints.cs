@@ -1,7 +1,6 @@
 using CxrQa.Server.Cases;
 using CxrQa.Server.DicomWeb;
 using CxrQa.Server.Http;
-using CxrQa.Server.Metrics;
 using CxrQa.Server.Security;
 
 namespace CxrQa.Server.Endpoints;
@@ -14,15 +13,15 @@ public static class DicomWebEndpoints
     public static void MapDicomWeb(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Root);
-        Describe(group.MapPost("/studies", (HttpContext http, StowService stow, ServerOptions options, ServerMetrics metrics, CancellationToken ct) =>
-                StoreAsync(http, null, stow, options, metrics, ct))
+        Describe(group.MapPost("/studies", (HttpContext http, StowService stow, ServerOptions options, CancellationToken ct) =>
+                StoreAsync(http, null, stow, options, ct))
             .WithName("StoreInstances")
             .WithSummary("DICOMweb Store Instances (STOW-RS): screen DICOM films")
             .WithDescription("multipart/related; type=\"application/dicom\" with one Part-10 instance per part, or one application/dicom " +
                 "body. Each film becomes a case. Answers application/dicom+json (PS3.18 Annex I): ReferencedSOPSequence with each case's " +
                 "URL, FailedSOPSequence with the Failure Reason; 200 all stored, 202 some, 409 none."));
-        Describe(group.MapPost("/studies/{study}", (string study, HttpContext http, StowService stow, ServerOptions options, ServerMetrics metrics,
-                CancellationToken ct) => StoreAsync(http, study, stow, options, metrics, ct))
+        Describe(group.MapPost("/studies/{study}", (string study, HttpContext http, StowService stow, ServerOptions options,
+                CancellationToken ct) => StoreAsync(http, study, stow, options, ct))
             .WithName("StoreStudyInstances")
             .WithSummary("DICOMweb Store Instances into one study: instances of another study fail (A900)"));
     }
@@ -37,9 +36,11 @@ public static class DicomWebEndpoints
                 .ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
                 .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-                .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.SubmitRoles));
+                .RequireAuthorization(ApiPolicies.Submitter);
 
-    private static async Task<IResult> StoreAsync(HttpContext http, string? study, StowService stow, ServerOptions options, ServerMetrics metrics,
+    /// <summary>Refusals outside the standard's answer (bad upload, timeout) are thrown and answered by
+    /// <see cref="ApiExceptionHandler"/>, as for /predict.</summary>
+    private static async Task<IResult> StoreAsync(HttpContext http, string? study, StowService stow, ServerOptions options,
         CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -48,22 +49,14 @@ public static class DicomWebEndpoints
         {
             var parts = await UploadReader.ReadStowAsync(http.Request, options, timeout.Token);
             var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-            var outcome = await stow.StoreAsync(parts, study, ApiKeyFilter.ActorOf(http), id => baseUrl + CaseUrls.Case(id), timeout.Token);
+            var outcome = await stow.StoreAsync(parts, study, http.User.ApiKeyActor(), id => baseUrl + CaseUrls.Case(id), timeout.Token);
             if (outcome.RetryLater)
                 http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Text(outcome.Response.ToJson().ToJsonString(), StoreInstancesResponse.MediaType, statusCode: outcome.Response.HttpStatus);
         }
-        catch (ApiException e)
-        {
-            metrics.CountError(e.Code);
-            return Problems.From(e);
-        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Reading the body took the whole time.
-            metrics.CountError(ApiErrorCodes.Timeout);
-            http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Timeout,
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Timeout,
                 $"no answer within {options.RequestTimeout.TotalSeconds:0} s; retry shortly");
         }
     }

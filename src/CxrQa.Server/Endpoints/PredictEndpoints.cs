@@ -1,7 +1,5 @@
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
-using CxrQa.Server.Inference;
-using CxrQa.Server.Metrics;
 using CxrQa.Server.Security;
 
 namespace CxrQa.Server.Endpoints;
@@ -24,18 +22,18 @@ public static class PredictEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.SubmitRoles));
+            .RequireAuthorization(ApiPolicies.Submitter);
     }
 
-    private static async Task<IResult> PredictAsync(HttpContext http, CaseService cases, ServerOptions options, ServerMetrics metrics,
-        CancellationToken cancellationToken)
+    /// <summary>Refusals (bad upload, full queue, timeout) are thrown and answered by <see cref="ApiExceptionHandler"/>.</summary>
+    private static async Task<IResult> PredictAsync(HttpContext http, CaseService cases, ServerOptions options, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.RequestTimeout);
         try
         {
             var upload = await UploadReader.ReadAsync(http.Request, options, timeout.Token);
-            var outcomes = await cases.ScreenAsync(upload.Films, ApiKeyFilter.ActorOf(http), timeout.Token);
+            var outcomes = await cases.ScreenAsync(upload.Films, http.User.ApiKeyActor(), timeout.Token);
             if (outcomes.Count == 1)
             {
                 var only = outcomes[0];
@@ -46,23 +44,9 @@ public static class PredictEndpoints
                 : new FailedItemView(o.FileName, new FailedItemError(o.Error!.Code, o.Error.Message, o.Error.Status))).ToList();
             return TypedResults.Ok(items);
         }
-        catch (ApiException e)
-        {
-            metrics.CountError(e.Code);
-            return Problems.From(e);
-        }
-        catch (QueueFullException)
-        {
-            metrics.CountError(ApiErrorCodes.QueueFull);
-            http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.QueueFull,
-                "the server is busy screening other films; retry shortly");
-        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            metrics.CountError(ApiErrorCodes.Timeout);
-            http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Timeout,
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.Timeout,
                 $"no answer within {options.RequestTimeout.TotalSeconds:0} s; retry shortly");
         }
     }

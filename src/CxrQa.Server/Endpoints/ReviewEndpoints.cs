@@ -13,8 +13,7 @@ public static class ReviewEndpoints
     public static void MapReviews(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/reviews")
-            .AddEndpointFilter(new ApiKeyFilter(ApiKeyFilter.ReviewRoles, alwaysRequired: true))
-            .AddEndpointFilter(new ApiExceptionFilter())
+            .RequireAuthorization(ApiPolicies.Reviewer)
             .WithMetadata(JsonBody.Limit)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -30,11 +29,11 @@ public static class ReviewEndpoints
             .WithName("GetReview").WithSummary("One review with its case")
             .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/claim", (string id, HttpContext http, ReviewService reviews, CancellationToken ct) =>
-                reviews.ClaimAsync(id, ApiKeyFilter.ActorOf(http), ct))
+                reviews.ClaimAsync(id, http.User.ApiKeyActor(), ct))
             .WithName("ClaimReview").WithSummary("Claim a case for review (or refresh your own claim)")
             .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/release", (string id, HttpContext http, ReviewService reviews, CancellationToken ct) =>
-                reviews.ReleaseAsync(id, ApiKeyFilter.ActorOf(http), ApiKeyFilter.RoleOf(http) == ApiKeyRoles.Admin, ct))
+                reviews.ReleaseAsync(id, http.User.ApiKeyActor(), http.User.ApiKeyRole() == ApiKeyRoles.Admin, ct))
             .WithName("ReleaseReview").WithSummary("Give a claimed case back to the queue (its claimer, or an admin)")
             .Produces<ReviewItem>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/decision", DecideAsync)
@@ -50,6 +49,6 @@ public static class ReviewEndpoints
     {
         var request = await JsonBody.ReadAsync<DecisionRequest>(http.Request, ApiErrorCodes.BadRequest,
             """{"label": "Normal" | "Pneumonia" | "Unreadable", "note": "optional"}""", ct);
-        return await reviews.DecideAsync(id, ApiKeyFilter.ActorOf(http), request, ct);
+        return await reviews.DecideAsync(id, http.User.ApiKeyActor(), request, ct);
     }
 }

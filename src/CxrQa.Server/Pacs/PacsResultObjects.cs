@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Reflection;
 using System.Text.Json;
 using CxrQa.Admin.Automation;
@@ -59,7 +60,7 @@ public sealed class PacsResultObjects(
                 var review = (await reviews.GetAsync(record.Id, cancellationToken))?.Review;
                 if (review is not { State: ReviewStates.Decided, DecidedBy: { } by, DecidedAt: { } at, Label: { } label })
                     throw new PacsObjectsUnavailableException("the case's review is not decided");
-                var verification = new ReviewVerification(by, automation.Site, at, Enum.Parse<RadiologistLabel>(label));
+                var verification = new ReviewVerification(by, automation.Site, at, Enum.Parse<ReviewLabel>(label));
                 return [builder.BuildVerifiedReport(film, report, verification)];
             default:
                 throw new PacsObjectsUnavailableException($"unknown outbox kind '{item.Kind}'");
@@ -71,12 +72,12 @@ public sealed class PacsResultObjects(
         var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
         return new ScreeningReport(
             record.Id,
-            new ModelIdentity(record.ModelName, record.ModelVersion),
+            record.Model,
             SoftwareVersion,
             record.CreatedAt,
-            Enum.Parse<ScreeningClass>(record.Prediction),
+            record.Prediction,
             record.PneumoniaProbability,
-            RoutingDecision.StatusOf(record.Status),
-            reasons.Select(r => new RoutingReason(r, ReviewMessages.Phrase(r, record.Prediction, _policy))).ToList());
+            record.Status,
+            reasons.Select(r => new RoutingReason(r, ReviewMessages.Phrase(r, record.Prediction.Name(), _policy))).ToList());
     }
 }

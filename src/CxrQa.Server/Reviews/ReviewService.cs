@@ -5,6 +5,7 @@ using CxrQa.Server.Http;
 using CxrQa.Server.Pacs;
 using CxrQa.Admin.Automation;
 using CxrQa.Storage;
+using CxrQa.Domain;
 
 namespace CxrQa.Server.Reviews;
 

@@ -27,8 +27,8 @@ public sealed class CaseAccess(ICaseStore cases, IReviewStore reviews, TimeProvi
         var record = queued?.Case ?? await cases.GetAsync(id, cancellationToken);
         if (record is null)
             return null;
-        var actor = ApiKeyFilter.ActorOf(http);
-        var role = ApiKeyFilter.RoleOf(http);
+        var actor = http.User.ApiKeyActor();
+        var role = http.User.ApiKeyRole();
         var allowed = role switch
         {
             null => true,

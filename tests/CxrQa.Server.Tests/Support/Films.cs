@@ -95,6 +95,30 @@ public static class Films
         return ms.ToArray();
     }
 
+    /// <summary>An 8-bit grey PNG whose pixels are all zero: a few KB on the wire for tens of megapixels once decoded
+    /// (issue 16's "PNG bomb" films are 7000 x 7000, 49 MP).</summary>
+    public static byte[] ZeroPng(int width, int height)
+    {
+        using var compressed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var row = new byte[width + 1]; // filter byte 0 + zero pixels
+            for (var y = 0; y < height; y++)
+                z.Write(row);
+        }
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 0; // gray
+        using var ms = new MemoryStream();
+        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        PngChunks.Write(ms, "IHDR", ihdr);
+        PngChunks.Write(ms, "IDAT", compressed.ToArray());
+        PngChunks.Write(ms, "IEND", []);
+        return ms.ToArray();
+    }
+
     /// <summary>Width, height, bit depth and colour type from a PNG's IHDR.</summary>
     /// <summary>Width and height from a JPEG's first SOF0/1/2 marker segment.</summary>
     public static (int Width, int Height) JpegSize(byte[] jpeg)

@@ -4,6 +4,7 @@ using CxrQa.Core.Imaging;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Evaluation;
 

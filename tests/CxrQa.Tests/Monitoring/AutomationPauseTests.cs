@@ -1,5 +1,6 @@
 using CxrQa.Core.Monitoring;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Monitoring;
 

@@ -1,6 +1,7 @@
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Monitoring;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Monitoring;
 

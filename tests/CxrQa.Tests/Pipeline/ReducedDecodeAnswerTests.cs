@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 using CxrQa.Core.Pipeline;
 using CxrQa.Core.Quality;
 using CxrQa.Tests.Support;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Pipeline;
 
@@ -60,7 +61,7 @@ public sealed class ReducedDecodeAnswerTests(ShippedModelFixture shipped, ITestO
             deltas.Max(), deltas.Average(), deltas.Order().ElementAt((int)(0.95 * deltas.Length)),
             rows.Max(r => Math.Abs(r.Reduced.Logit - r.Full.Logit))));
         output.WriteLine($"predicted-class changes: {classChanges.Count}; routing-status changes: {routingChanges.Count}; reason-list changes: {reasonChanges.Count}");
-        output.WriteLine($"full decode: {rows.Count(r => r.Full.Decision.Status == Core.Routing.CaseStatus.Automated)} automated, " +
+        output.WriteLine($"full decode: {rows.Count(r => r.Full.Decision.Status == CaseStatus.Automated)} automated, " +
                          $"{rows.Count(r => r.Full.Prediction == "Pneumonia")} predicted pneumonia");
         Report("|d extreme fraction|", rows, m => m.ExtremeFraction);
         Report("|d standard deviation|", rows, m => m.StandardDeviation);

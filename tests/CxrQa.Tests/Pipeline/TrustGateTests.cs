@@ -1,6 +1,7 @@
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Routing;
 using CxrQa.Tests.Support;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Pipeline;
 

@@ -3,6 +3,7 @@ using CxrQa.Core.Imaging;
 using CxrQa.Core.Quality;
 using CxrQa.Core.Routing;
 using CxrQa.Tests.Support;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Quality;
 

@@ -1,5 +1,6 @@
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Routing;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Routing;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Model;
 using CxrQa.Core.Routing;
+using CxrQa.Domain;
 
 namespace CxrQa.Tests.Routing;
 

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Core.Routing;
 
 namespace CxrQa.Core.Dicom.Results;
@@ -65,11 +66,11 @@ internal static class ResultCodes
         return new CodedConcept(value, LocalScheme, status == CaseStatus.Automated ? "Automated answer" : "Pending radiologist review");
     }
 
-    public static CodedConcept Label(Results.RadiologistLabel label) => label switch
+    public static CodedConcept Label(ReviewLabel label) => label switch
     {
-        Results.RadiologistLabel.Normal => Normal,
-        Results.RadiologistLabel.Pneumonia => Pneumonia,
-        Results.RadiologistLabel.Unreadable => Unreadable,
+        ReviewLabel.Normal => Normal,
+        ReviewLabel.Pneumonia => Pneumonia,
+        ReviewLabel.Unreadable => Unreadable,
         _ => throw new ArgumentOutOfRangeException(nameof(label), label, "unknown radiologist label"),
     };
 }

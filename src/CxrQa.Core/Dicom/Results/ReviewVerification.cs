@@ -1,12 +1,6 @@
-namespace CxrQa.Core.Dicom.Results;
+using CxrQa.Domain;
 
-/// <summary>What the radiologist decided (the review labels Normal, Pneumonia, Unreadable).</summary>
-public enum RadiologistLabel
-{
-    Normal,
-    Pneumonia,
-    Unreadable,
-}
+namespace CxrQa.Core.Dicom.Results;
 
 /// <summary>The radiologist who verified a case: the Verifying Observer of the amended report.</summary>
 /// <param name="ObserverName">Verifying Observer Name, a person name ("Family^Given" or plain text; written as the
@@ -14,4 +8,4 @@ public enum RadiologistLabel
 /// <param name="Organization">Verifying Organization (the site).</param>
 /// <param name="VerifiedAt">When the decision was made (Verification DateTime).</param>
 /// <param name="Label">The radiologist's label.</param>
-public sealed record ReviewVerification(string ObserverName, string Organization, DateTimeOffset VerifiedAt, RadiologistLabel Label);
+public sealed record ReviewVerification(string ObserverName, string Organization, DateTimeOffset VerifiedAt, ReviewLabel Label);

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Core.Routing;
 
 namespace CxrQa.Core.Dicom.Results;

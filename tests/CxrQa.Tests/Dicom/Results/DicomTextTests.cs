@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Imaging;

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using System.Diagnostics;
 using System.Text;
 using CxrQa.Core.Dicom.Results;
@@ -28,7 +29,7 @@ internal static class ResultFixtures
         Finding = ScreeningClass.Normal, PneumoniaProbability = 0.0123, Status = CaseStatus.Automated, Reasons = [],
     };
 
-    public static ReviewVerification Verification(RadiologistLabel label = RadiologistLabel.Pneumonia) =>
+    public static ReviewVerification Verification(ReviewLabel label = ReviewLabel.Pneumonia) =>
         new("Müller^Anna", "Test Hospital Radiology", new DateTimeOffset(2026, 12, 2, 18, 0, 0, TimeSpan.Zero), label);
 
     /// <summary>A gradient overlay of the given size (odd sizes exercise the pixel data's padding).</summary>

@@ -1,3 +1,4 @@
+using CxrQa.Domain;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Imaging;
@@ -89,7 +90,7 @@ public sealed class ResultObjectsConformanceTests : IDisposable
     {
         var film = ResultFixtures.SynthesisedFilm();
         var verified = ResultFixtures.Builder.BuildVerifiedReport(film, ResultFixtures.Routed(),
-            ResultFixtures.Verification(RadiologistLabel.Normal));
+            ResultFixtures.Verification(ReviewLabel.Normal));
         var (code, tree) = ResultFixtures.Run("dsrdump", "+Pc", "+Pl", "+Pu", Save(verified));
 
         Assert.True(code == 0, tree);
@@ -133,7 +134,7 @@ public sealed class ResultObjectsConformanceTests : IDisposable
         objects.Add(ResultFixtures.Builder.Build(film, ResultFixtures.Automated() with { Finding = null, PneumoniaProbability = null }, null)[0]);
         // Hostile text of our own (delimiters, controls, over-long names) is fitted, never written invalid.
         objects.Add(ResultFixtures.Builder.BuildVerifiedReport(film,
-            report with { Model = new Core.Pipeline.ModelIdentity(new string('m', 80) + "\\\u0001", "v\\1\u0085") },
+            report with { Model = new ModelIdentity(new string('m', 80) + "\\\u0001", "v\\1\u0085") },
             ResultFixtures.Verification() with { ObserverName = "A=B=C^1^2^3^4^5^6\\x", Organization = new string('o', 90) }));
 
         foreach (var o in objects)

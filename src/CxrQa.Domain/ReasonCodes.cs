@@ -1,4 +1,4 @@
-namespace CxrQa.Core.Routing;
+namespace CxrQa.Domain;
 
 /// <summary>Stable reason codes for routing a case to a radiologist. Clients match on these strings.</summary>
 public static class ReasonCodes

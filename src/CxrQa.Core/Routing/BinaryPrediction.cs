@@ -1,11 +1,5 @@
+using CxrQa.Domain;
 namespace CxrQa.Core.Routing;
-
-/// <summary>The two answers the screen gives.</summary>
-public enum ScreeningClass
-{
-    Normal,
-    Pneumonia,
-}
 
 /// <summary>The predicted class and its confidence, from the calibrated pneumonia probability.</summary>
 public readonly record struct BinaryPrediction(ScreeningClass Class, double Confidence)
@@ -18,5 +12,5 @@ public readonly record struct BinaryPrediction(ScreeningClass Class, double Conf
         return p >= 0.5 ? new(ScreeningClass.Pneumonia, p) : new(ScreeningClass.Normal, 1 - p);
     }
 
-    public string ClassName => Class == ScreeningClass.Pneumonia ? "Pneumonia" : "Normal";
+    public string ClassName => Class.Name();
 }
