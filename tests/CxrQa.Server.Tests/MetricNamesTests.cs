@@ -31,6 +31,10 @@ public sealed partial class MetricNamesTests(OpenServerFixture fixture) : IClass
         ["cxrqa_audit_samples"] = ("gauge", ["class"]),
         ["cxrqa_inference_queue_depth"] = ("gauge", []),
         ["cxrqa_model_info"] = ("gauge", ["name", "version"]),
+        // Issue 14: results on their way to the PACS.
+        ["cxrqa_pacs_outbox_depth"] = ("gauge", []),
+        ["cxrqa_pacs_sent_total"] = ("counter", ["kind"]),
+        ["cxrqa_pacs_send_failures_total"] = ("counter", ["category"]),
     };
 
     private static readonly string[] AlwaysReported =
@@ -38,6 +42,7 @@ public sealed partial class MetricNamesTests(OpenServerFixture fixture) : IClass
         "cxrqa_http_request_duration_seconds", "cxrqa_answers_total", "cxrqa_answer_reasons_total", "cxrqa_errors_total",
         "cxrqa_inference_batch_films", "cxrqa_review_queue_depth", "cxrqa_review_decisions_total", "cxrqa_automation_pauses_total",
         "cxrqa_automation_paused", "cxrqa_drift_films_observed", "cxrqa_inference_queue_depth", "cxrqa_model_info",
+        "cxrqa_pacs_outbox_depth", "cxrqa_pacs_sent_total",
     ];
 
     [Fact]
