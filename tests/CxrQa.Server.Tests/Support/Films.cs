@@ -82,6 +82,12 @@ public static class Films
         using var compressed = new MemoryStream();
         using (var z = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
             z.Write(raw.ToArray());
+        return GrayPng(width, height, compressed.ToArray());
+    }
+
+    /// <summary>An 8-bit grey PNG around already deflated scanlines (filter byte + pixels per row).</summary>
+    private static byte[] GrayPng(int width, int height, byte[] idat)
+    {
         var ihdr = new byte[13];
         BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
         BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)height);
@@ -90,7 +96,7 @@ public static class Films
         using var ms = new MemoryStream();
         ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         PngChunks.Write(ms, "IHDR", ihdr);
-        PngChunks.Write(ms, "IDAT", compressed.ToArray());
+        PngChunks.Write(ms, "IDAT", idat);
         PngChunks.Write(ms, "IEND", []);
         return ms.ToArray();
     }
@@ -106,17 +112,7 @@ public static class Films
             for (var y = 0; y < height; y++)
                 z.Write(row);
         }
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 0; // gray
-        using var ms = new MemoryStream();
-        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        PngChunks.Write(ms, "IHDR", ihdr);
-        PngChunks.Write(ms, "IDAT", compressed.ToArray());
-        PngChunks.Write(ms, "IEND", []);
-        return ms.ToArray();
+        return GrayPng(width, height, compressed.ToArray());
     }
 
     /// <summary>Width, height, bit depth and colour type from a PNG's IHDR.</summary>
