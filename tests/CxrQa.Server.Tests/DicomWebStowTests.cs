@@ -81,6 +81,19 @@ public sealed class DicomWebStowTests(OpenServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Our_own_overlay_coming_back_is_refused_not_screened()
+    {
+        // A PACS that forwards everything it stores sends our objects back: screening the overlay would answer with
+        // new objects, forwarded back again, without end. (That the builder's own objects are recognised is
+        // OwnResultObjectsTests' part; here: the server refuses what carries our manufacturer and result series.)
+        var answer = await StowAnswerAsync(await Client.PostAsync("/dicomweb/studies", DicomFiles.Stow(
+            ("application/dicom", Films.ResultLookalikeDicom("CxrQa", 9702)),
+            ("application/dicom", await File.ReadAllBytesAsync(DicomFiles.ChestDx)))), HttpStatusCode.Accepted);
+        Assert.Single(Items(answer, ReferencedSopSequence));
+        Assert.Equal("290", Value(Assert.Single(Items(answer, FailedSopSequence))!, FailureReason)); // 0x0122
+    }
+
+    [Fact]
     public async Task An_instance_of_another_study_than_the_url_names_is_not_stored()
     {
         var answer = await StowAnswerAsync(await Client.PostAsync("/dicomweb/studies/1.2.3.4.5",

@@ -1,4 +1,5 @@
 using CxrQa.Core.Dicom;
+using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Pipeline;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
@@ -15,7 +16,7 @@ public sealed record StowOutcome(StoreInstancesResponse Response, bool RetryLate
 /// screened through <see cref="CaseService"/> (the same queue, limits, store and PACS outbox as POST /predict) and
 /// becomes a case; every other part is answered as a failed instance with the standard's reason.
 /// </summary>
-public sealed partial class StowService(CaseService cases, FilmLimits limits, ILogger<StowService> logger)
+public sealed partial class StowService(CaseService cases, FilmLimits limits, ResultObjectsOptions resultObjects, ILogger<StowService> logger)
 {
     /// <param name="targetStudy">The Study Instance UID of the request URL, or null for /studies.</param>
     /// <param name="caseUrl">The absolute URL of a case, by id (the Retrieve URL of a stored instance).</param>
@@ -38,6 +39,13 @@ public sealed partial class StowService(CaseService cases, FilmLimits limits, IL
             {
                 failed.Add(new FailedSop(identity.SopClassUid, identity.SopInstanceUid, FailureReason.DataSetDoesNotMatchSopClass));
                 LogPartFailed(part.Index, FailureReason.DataSetDoesNotMatchSopClass, "not of the study in the request URL");
+            }
+            else if (OwnResultObjects.IsOwn(part.Bytes, resultObjects))
+            {
+                // A PACS forwarding everything it stores sends our report and overlay back; screening the overlay would
+                // answer with new objects, sent back again, without end.
+                failed.Add(new FailedSop(identity.SopClassUid, identity.SopInstanceUid, FailureReason.ReferencedSopClassNotSupported));
+                LogPartFailed(part.Index, FailureReason.ReferencedSopClassNotSupported, "a CxrQa result object, not a film");
             }
             else
             {

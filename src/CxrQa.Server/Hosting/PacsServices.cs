@@ -15,6 +15,8 @@ public static class PacsServices
     {
         var pacs = configuration.GetSection(PacsOptions.Section).Get<PacsOptions>() ?? new PacsOptions();
         pacs.Validate();
+        // Who we say we are in the objects we write; STOW-RS also uses it to refuse our own objects coming back.
+        services.AddSingleton(sp => new ResultObjectsOptions { Limits = sp.GetRequiredService<FilmLimits>().Screening });
         services.AddSingleton<StowService>();
         services.AddSingleton(pacs);
         services.AddSingleton(new PacsForwarding(pacs.Enabled));
@@ -22,7 +24,7 @@ public static class PacsServices
         services.AddSingleton<PacsOutboxSignal>();
         if (!pacs.Enabled)
             return services;
-        services.AddSingleton(sp => new ResultObjectsBuilder(new ResultObjectsOptions { Limits = sp.GetRequiredService<FilmLimits>().Screening }));
+        services.AddSingleton(sp => new ResultObjectsBuilder(sp.GetRequiredService<ResultObjectsOptions>()));
         services.AddSingleton<PacsResultObjects>();
         services.AddSingleton(_ => new StowClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },

@@ -42,6 +42,24 @@ public static class Films
         return bytes;
     }
 
+    /// <summary>A small 8-bit Secondary Capture with the given Manufacturer and Series Number: with ours ("CxrQa",
+    /// 9701-9703) it looks like one of our result objects coming back from the PACS.</summary>
+    public static byte[] ResultLookalikeDicom(string manufacturer, int seriesNumber)
+    {
+        const int side = 64;
+        var w = new DicomTestWriter(TestSyntax.ExplicitLittle)
+            .String(0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7")
+            .String(0x0008, 0x0018, "UI", $"2.25.{(uint)HashCode.Combine(manufacturer, seriesNumber)}")
+            .String(0x0008, 0x0060, "CS", "OT")
+            .String(0x0008, 0x0070, "LO", manufacturer)
+            .String(0x0020, 0x0011, "IS", seriesNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .PixelModule(rows: side, columns: side, bitsAllocated: 8, bitsStored: 8, signed: false);
+        var pixels = new byte[side * side];
+        for (var i = 0; i < pixels.Length; i++)
+            pixels[i] = (byte)(i % side * 4);
+        return w.Element(0x7FE0, 0x0010, "OB", pixels).ToFile();
+    }
+
     /// <summary>Identifiers planted in <see cref="IdentifiedDicom"/>: none may reach a reader without identified-data rights.</summary>
     public static IReadOnlyList<string> PatientIdentifiers { get; } = ["DOE^JANE", "MRN-4242", "19500101"];
 
