@@ -50,12 +50,12 @@ public sealed class PacsResultObjects(
         switch (item.Kind)
         {
             case PacsObjectKinds.ResultReport:
-                return builder.Build(film, report, overlay: null).Where(o => o.Kind == ResultObjectKind.ScreeningReport).ToList();
+                return [builder.BuildReport(film, report)];
             case PacsObjectKinds.Overlay:
                 // Drawn at the film's own size, as the overlay PNG of GET /cases/{id}/heatmap.png is.
                 var decoded = decoder.Decode(film, limits.Screening);
                 var overlay = FilmOverlay.RenderRgb(decoded.Image, HeatmapOverlays.CamOf(record.HeatmapGridJson), screening.Preprocessor.Options);
-                return builder.Build(film, report, overlay).Where(o => o.Kind == ResultObjectKind.HeatmapOverlay).ToList();
+                return [builder.BuildOverlay(film, report, overlay)];
             case PacsObjectKinds.VerifiedReport:
                 var review = (await reviews.GetAsync(record.Id, cancellationToken))?.Review;
                 if (review is not { State: ReviewStates.Decided, DecidedBy: { } by, DecidedAt: { } at, Label: { } label })

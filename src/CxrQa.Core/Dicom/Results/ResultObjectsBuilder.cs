@@ -19,22 +19,34 @@ public sealed class ResultObjectsBuilder(ResultObjectsOptions options)
     {
         Check(report);
         var film = SourceFilm.Read(sourceFilm, Options.Limits);
-        var study = StudyOf(film, report);
-        var filmReference = film.Reference;
+        return overlay is null ? [Report(film, report)] : [Report(film, report), Overlay(film, report, overlay)];
+    }
 
-        var reportId = ObjectIdentity.For(report.CaseId, ResultObjectKind.ScreeningReport, study, ScreeningReportDocument.SopClassUid);
-        var objects = new List<DicomResultObject>
-        {
-            Finish(ResultObjectKind.ScreeningReport, reportId,
-                ScreeningReportDocument.Create(Options, film, report, reportId, filmReference, verified: null)),
-        };
-        if (overlay is not null)
-        {
-            var overlayId = ObjectIdentity.For(report.CaseId, ResultObjectKind.HeatmapOverlay, study, HeatmapOverlayImage.SopClassUid);
-            objects.Add(Finish(ResultObjectKind.HeatmapOverlay, overlayId,
-                HeatmapOverlayImage.Create(Options, film, report, overlayId, filmReference, overlay)));
-        }
-        return objects;
+    /// <summary>The screening report (SR) alone: what <see cref="Build"/> makes first.</summary>
+    public DicomResultObject BuildReport(ReadOnlyMemory<byte> sourceFilm, ScreeningReport report)
+    {
+        Check(report);
+        return Report(SourceFilm.Read(sourceFilm, Options.Limits), report);
+    }
+
+    /// <summary>The overlay (SC) alone: what <see cref="Build"/> makes second.</summary>
+    public DicomResultObject BuildOverlay(ReadOnlyMemory<byte> sourceFilm, ScreeningReport report, RgbFrame overlay)
+    {
+        Check(report);
+        ArgumentNullException.ThrowIfNull(overlay);
+        return Overlay(SourceFilm.Read(sourceFilm, Options.Limits), report, overlay);
+    }
+
+    private DicomResultObject Report(SourceFilm film, ScreeningReport report)
+    {
+        var id = ObjectIdentity.For(report.CaseId, ResultObjectKind.ScreeningReport, StudyOf(film, report), ScreeningReportDocument.SopClassUid);
+        return Finish(ResultObjectKind.ScreeningReport, id, ScreeningReportDocument.Create(Options, film, report, id, film.Reference, verified: null));
+    }
+
+    private DicomResultObject Overlay(SourceFilm film, ScreeningReport report, RgbFrame overlay)
+    {
+        var id = ObjectIdentity.For(report.CaseId, ResultObjectKind.HeatmapOverlay, StudyOf(film, report), HeatmapOverlayImage.SopClassUid);
+        return Finish(ResultObjectKind.HeatmapOverlay, id, HeatmapOverlayImage.Create(Options, film, report, id, film.Reference, overlay));
     }
 
     /// <summary>The amended report after the radiologist's decision: VERIFIED, with the verifying observer, the
