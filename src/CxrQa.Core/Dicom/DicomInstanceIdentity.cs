@@ -10,6 +10,13 @@ namespace CxrQa.Core.Dicom;
 /// </summary>
 public sealed record DicomInstanceIdentity(string SopClassUid, string SopInstanceUid, string? StudyInstanceUid, string? SeriesInstanceUid)
 {
+    /// <summary>Manufacturer (0008,0070) of the equipment that made the instance: with <see cref="SeriesNumber"/>, what
+    /// tells CxrQa's own result objects apart (<see cref="Results.OwnResultObjects"/>).</summary>
+    public string? Manufacturer { get; init; }
+
+    /// <summary>Series Number (0020,0011).</summary>
+    public int? SeriesNumber { get; init; }
+
     private static readonly DicomTag SopClassUidTag = new(0x0008, 0x0016);
     private static readonly DicomTag SopInstanceUidTag = new(0x0008, 0x0018);
     private static readonly DicomTag StudyInstanceUidTag = new(0x0020, 0x000D);
@@ -27,6 +34,10 @@ public sealed record DicomInstanceIdentity(string SopClassUid, string SopInstanc
             var dataset = Part10File.Parse(bytes, limits).Dataset;
             return dataset.GetString(SopClassUidTag) is { } sopClass && dataset.GetString(SopInstanceUidTag) is { } sopInstance
                 ? new DicomInstanceIdentity(sopClass, sopInstance, dataset.GetString(StudyInstanceUidTag), dataset.GetString(SeriesInstanceUidTag))
+                {
+                    Manufacturer = dataset.GetString(DicomTag.Manufacturer),
+                    SeriesNumber = dataset.GetNumber(DicomTag.SeriesNumber) is { } n && n == Math.Floor(n) && Math.Abs(n) <= int.MaxValue ? (int)n : null,
+                }
                 : null;
         }
         catch (CxrQaException)

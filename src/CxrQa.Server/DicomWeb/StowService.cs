@@ -40,7 +40,7 @@ public sealed partial class StowService(CaseService cases, FilmLimits limits, Re
                 failed.Add(new FailedSop(identity.SopClassUid, identity.SopInstanceUid, FailureReason.DataSetDoesNotMatchSopClass));
                 LogPartFailed(part.Index, FailureReason.DataSetDoesNotMatchSopClass, "not of the study in the request URL");
             }
-            else if (OwnResultObjects.IsOwn(part.Bytes, resultObjects))
+            else if (OwnResultObjects.IsOwn(identity, resultObjects))
             {
                 // A PACS forwarding everything it stores sends our report and overlay back; screening the overlay would
                 // answer with new objects, sent back again, without end.

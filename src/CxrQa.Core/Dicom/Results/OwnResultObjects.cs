@@ -1,6 +1,3 @@
-using CxrQa.Core.Errors;
-using CxrQa.Core.Imaging;
-
 namespace CxrQa.Core.Dicom.Results;
 
 /// <summary>
@@ -14,22 +11,19 @@ public static class OwnResultObjects
     private static readonly int[] SeriesNumbers =
         [ScreeningReportDocument.SeriesNumber, HeatmapOverlayImage.SeriesNumber, ScreeningReportDocument.VerifiedSeriesNumber];
 
+    /// <summary>True when the instance <paramref name="identity"/> names was written by a builder with these options.</summary>
+    public static bool IsOwn(DicomInstanceIdentity identity, ResultObjectsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(options);
+        return identity.Manufacturer == options.Manufacturer && identity.SeriesNumber is { } series && SeriesNumbers.Contains(series);
+    }
+
     /// <summary>True when <paramref name="part10"/> parses as a dataset written by a builder with these options; false
     /// for anything else, unreadable bytes included (the screening says what is wrong with those).</summary>
     public static bool IsOwn(ReadOnlyMemory<byte> part10, ResultObjectsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!DicomFilmReader.LooksLikeDicom(part10.Span))
-            return false;
-        try
-        {
-            var dataset = Part10File.Parse(part10, options.Limits).Dataset;
-            return dataset.GetString(DicomTag.Manufacturer) == options.Manufacturer
-                && dataset.GetNumber(DicomTag.SeriesNumber) is { } series && SeriesNumbers.Contains((int)series);
-        }
-        catch (CxrQaException)
-        {
-            return false;
-        }
+        return DicomInstanceIdentity.TryRead(part10, options.Limits) is { } identity && IsOwn(identity, options);
     }
 }
