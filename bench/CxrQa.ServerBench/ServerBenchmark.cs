@@ -9,12 +9,13 @@ namespace CxrQa.ServerBench;
 
 /// <summary>
 /// Usage: CxrQa.ServerBench [--data DIR] [--server-dll PATH] [--clients 8] [--seconds 60] [--warmup-seconds 5]
-///        [--fullres-seconds 30] [--out FILE.json] [--env NAME=VALUE]...
+///        [--fullres-seconds 30] [--graph-seconds 10] [--out FILE.json] [--env NAME=VALUE]...
 /// Starts the built server (Release) on 127.0.0.1 and a temp data directory (keys not required), then measures:
 /// cold start (process start to the first 200 from POST /predict); N concurrent clients posting 224 px JPEGs
 /// (kermany-224 val + train) for the given time: answers/s, latency percentiles, errors; one client posting the
 /// full-resolution films (kermany-fullres-sample): p50/p95; the first and a repeated GET of a full-resolution case's
-/// heatmap.png (drawn lazily); the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
+/// heatmap.png (drawn lazily); ONNX Runtime alone on the same graph at batch 8 in this process, before and after the
+/// 224 px load while the server idles (<see cref="GraphThroughput"/>), and the server's answers/s as a share of it; the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
 /// text at the end is written beside the JSON (FILE.metrics.txt).
 /// Every request loop is bounded in time and only ever talks to the server it started on loopback.
 /// </summary>
@@ -29,6 +30,7 @@ public static class ServerBenchmark
         var seconds = double.Parse(Arg(args, "--seconds") ?? "60", CultureInfo.InvariantCulture);
         var warmup = double.Parse(Arg(args, "--warmup-seconds") ?? "5", CultureInfo.InvariantCulture);
         var fullresSeconds = double.Parse(Arg(args, "--fullres-seconds") ?? "30", CultureInfo.InvariantCulture);
+        var graphSeconds = double.Parse(Arg(args, "--graph-seconds") ?? "10", CultureInfo.InvariantCulture);
         var jsonOut = Arg(args, "--out") ?? Path.Combine(Path.GetTempPath(), $"cxrqa-serverbench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         var env = Args(args, "--env").Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
         if (!File.Exists(dll))
@@ -102,8 +104,13 @@ public static class ServerBenchmark
             var rssAfterStart = memory.Read().RssKb;
 
             await LoadAsync(http, small, clients, TimeSpan.FromSeconds(warmup));
+            using var graph = GraphThroughput.Load(repo, env, small);
+            var graphBefore = graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds));
+            var cpuBefore = ProcessCpu.Seconds(server.Id);
             var load = await LoadAsync(http, small, clients, TimeSpan.FromSeconds(seconds));
+            var serverCpu = ProcessCpu.Seconds(server.Id) - cpuBefore;
             var rssAfterLoad = memory.Read().RssKb;
+            var graphAfter = graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds));
             var full = await LoadAsync(http, large, 1, TimeSpan.FromSeconds(fullresSeconds));
 
             // The overlay of a full-resolution case: drawn on the first request, then served from the case folder.
@@ -133,7 +140,9 @@ public static class ServerBenchmark
                 Summary.Of(load), Summary.Of(full),
                 Math.Round(heatmapFirst, 1), Math.Round(heatmapSecond, 1),
                 Math.Round(end.HwmKb / 1024.0, 1), Math.Round(end.RssKb / 1024.0, 1),
-                Math.Round(rssAfterStart / 1024.0, 1), Math.Round(rssAfterLoad / 1024.0, 1));
+                Math.Round(rssAfterStart / 1024.0, 1), Math.Round(rssAfterLoad / 1024.0, 1),
+                graph.BundleName, Math.Round(graphBefore, 1), Math.Round(graphAfter, 1),
+                Math.Round(1000 * serverCpu / Math.Max(1, load.SortedMs.Length), 1), Math.Round(graph.CpuMsPerFilm, 1));
             Print(report);
             await File.WriteAllTextAsync(jsonOut, JsonSerializer.Serialize(report, new JsonSerializerOptions
             {
@@ -160,6 +169,9 @@ public static class ServerBenchmark
         Console.WriteLine($"| {r.Clients} clients, 224 px JPEGs: answers/s | {r.Load.AnswersPerSecond:0.0} ({r.Load.Answers} in {r.Load.Seconds:0.0} s) | >= 60 | {T(r.Load.AnswersPerSecond >= 60)} |");
         Console.WriteLine($"| latency p50 / p95 / p99 ms | {r.Load.P50Ms:0.0} / {r.Load.P95Ms:0.0} / {r.Load.P99Ms:0.0} (max {r.Load.MaxMs:0.0}) | p99 <= 250 | {T(r.Load.P99Ms <= 250)} |");
         Console.WriteLine($"| errors | {r.Load.Errors} {Codes(r.Load)} | 0 | {T(r.Load.Errors == 0)} |");
+        Console.WriteLine($"| ONNX Runtime alone, {r.Bundle}, batch 8: films/s before / after the load | {r.GraphFilmsPerSecondBefore:0.0} / {r.GraphFilmsPerSecondAfter:0.0} | | |");
+        Console.WriteLine($"| server answers/s / ONNX Runtime alone (same graph, same run) | {r.ServerShareOfGraph:P1} | >= 85 % | {T(r.ServerShareOfGraph >= 0.85)} |");
+        Console.WriteLine($"| CPU ms per film: server process per answer / ONNX Runtime alone per film (less sensitive to other load) | {r.ServerCpuMsPerAnswer:0.0} / {r.GraphCpuMsPerFilm:0.0} | | |");
         Console.WriteLine($"| 1 client, full-resolution JPEGs: p50 / p95 ms | {r.FullResolution.P50Ms:0.0} / {r.FullResolution.P95Ms:0.0} ({r.FullResolution.Answers} answers, {r.FullResolution.Errors} errors) | p50 <= 60 | {T(r.FullResolution.P50Ms <= 60)} |");
         Console.WriteLine($"| heatmap.png of a full-resolution case: first GET (drawn) / second GET (file) ms | {r.HeatmapFirstMs:0.0} / {r.HeatmapSecondMs:0.0} | | |");
         Console.WriteLine($"| server RSS peak (VmHWM) / at the end (VmRSS) MB | {r.PeakRssMb:0.0} / {r.EndRssMb:0.0} (after start {r.RssAfterStartMb:0.0}, after the 224 px load {r.RssAfterLoadMb:0.0}) | <= 500 | {T(r.PeakRssMb <= 500)} |");
@@ -283,7 +295,13 @@ public static class ServerBenchmark
 
     public sealed record Report(DateTime At, int Cores, string LoadAverageStart, string LoadAverageEnd, Dictionary<string, string> ServerEnvironment,
         int Clients, double Seconds, int SmallFilms, int FullResolutionFilms, double ColdStartMs, Summary Load, Summary FullResolution,
-        double HeatmapFirstMs, double HeatmapSecondMs, double PeakRssMb, double EndRssMb, double RssAfterStartMb, double RssAfterLoadMb);
+        double HeatmapFirstMs, double HeatmapSecondMs, double PeakRssMb, double EndRssMb, double RssAfterStartMb, double RssAfterLoadMb,
+        string Bundle, double GraphFilmsPerSecondBefore, double GraphFilmsPerSecondAfter, double ServerCpuMsPerAnswer, double GraphCpuMsPerFilm)
+    {
+        /// <summary>The server's answers/s under load over ONNX Runtime's own batch-8 films/s on the same graph (the mean
+        /// of the runs before and after the load).</summary>
+        public double ServerShareOfGraph => Math.Round(Load.AnswersPerSecond / ((GraphFilmsPerSecondBefore + GraphFilmsPerSecondAfter) / 2), 3);
+    }
 
     /// <summary>VmHWM (peak resident set) and VmRSS of a process, from /proc/PID/status.</summary>
     private sealed class MemorySampler(int pid)

@@ -36,10 +36,15 @@ public sealed class ServerOptions
     /// <see cref="InferenceQueueCapacity"/>.</summary>
     public int? InferenceQueueCapacityPerKey { get; set; }
 
-    /// <summary>Pixels (as film headers declare them) the inference worker takes into one batch, over all clients;
-    /// a larger film runs alone. Together with fair queueing between API keys it keeps one request of huge films from
-    /// holding the worker and from decoding them all at once (issue 16: 16 films of 49 MP took 4.3 s and 1.8 GB).</summary>
+    /// <summary>Pixels (as film headers declare them) decoded at once by the preparation workers, over all clients; one
+    /// larger film may decode beside them, never two. Together with fair queueing between API keys it keeps one request
+    /// of huge films from holding the server and from decoding them all at once (issue 16: 16 films of 49 MP took 4.3 s
+    /// and 1.8 GB). The configuration name is kept from when it bounded one inference batch.</summary>
     public long InferenceBatchPixels { get; set; } = 16_000_000;
+
+    /// <summary>Films decoded and prepared at once while the network runs earlier ones (one API key uses at most all
+    /// but one of them). Null (default): processor count + 1, so preparation keeps up with the network.</summary>
+    public int? PreparationWorkers { get; set; }
 
     /// <summary>Seconds suggested in Retry-After when the queue is full.</summary>
     public int RetryAfterSeconds { get; set; } = 2;

@@ -83,37 +83,56 @@ public sealed class ScreeningService
         return film.IsReduced ? _decoder.Decode(outcome.Input.Bytes, _options.Limits) : film;
     }
 
-    /// <summary>Screens a batch; outcomes come back in input order, one per input.</summary>
+    /// <summary>Screens a batch; outcomes come back in input order, one per input: the films are prepared in
+    /// parallel (<see cref="Prepare"/>), then the network runs them as one batch (<see cref="Infer"/>).</summary>
     public IReadOnlyList<ScreeningOutcome> Screen(IReadOnlyList<FilmInput> films, CancellationToken cancellationToken = default)
     {
-        var prepared = new PreparedFilm?[films.Count];
-        var errors = new ScreeningError?[films.Count];
-        var batch = new float[films.Count * _inputLength];
-
+        ArgumentNullException.ThrowIfNull(films);
+        var prepared = new PreparedFilm[films.Count];
         Parallel.For(0, films.Count,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.DecodeParallelism), CancellationToken = cancellationToken },
-            i =>
-            {
-                try
-                {
-                    prepared[i] = Prepare(films[i], batch.AsSpan(i * _inputLength, _inputLength));
-                }
-                catch (CxrQaException e)
-                {
-                    errors[i] = new ScreeningError(e.Code, e.Message);
-                }
-            });
+            i => prepared[i] = Prepare(films[i]));
+        return Infer(prepared);
+    }
 
-        var ok = Enumerable.Range(0, films.Count).Where(i => prepared[i] is not null).ToArray();
-        var outputs = ok.Length == 0 ? null : _model.Run(Compact(batch, ok), ok.Length);
+    /// <summary>
+    /// Decodes a film, checks it (quality and view), enhances it and writes the network's input: the part of screening
+    /// that runs per film and can overlap the network's run on other films. A film that cannot be read comes back with
+    /// its typed error instead of throwing. <paramref name="keepFilm"/> false lets the decoded film go at once (a
+    /// server that renders previews from the stored bytes has no use for it, and a 49 MP film is 49 MB).
+    /// </summary>
+    public PreparedFilm Prepare(FilmInput film, bool keepFilm = true)
+    {
+        ArgumentNullException.ThrowIfNull(film);
+        try
+        {
+            var decoded = _decoder.Decode(film.Bytes, _decodeOptions);
+            var quality = _quality.Assess(decoded);
+            var modelInput = new float[_inputLength];
+            _preprocessor.WriteModelInput(_preprocessor.Enhance(decoded.Image), modelInput);
+            var sha256 = Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span));
+            return PreparedFilm.Ready(film, new PreparedImage(modelInput, quality, decoded.Metadata, sha256, keepFilm ? decoded : null));
+        }
+        catch (CxrQaException e)
+        {
+            return PreparedFilm.Failed(film, new ScreeningError(e.Code, e.Message));
+        }
+    }
 
+    /// <summary>Runs the network once over the prepared films and answers each (calibrate, gates, route, Grad-CAM);
+    /// outcomes come back in input order, one per film, failed preparations with their error.</summary>
+    public IReadOnlyList<ScreeningOutcome> Infer(IReadOnlyList<PreparedFilm> films)
+    {
+        ArgumentNullException.ThrowIfNull(films);
+        var ok = Enumerable.Range(0, films.Count).Where(i => films[i].Succeeded).ToArray();
+        var outputs = ok.Length == 0 ? null : _model.Run(Batch(ok.Select(i => films[i].Image!.ModelInput).ToList()), ok.Length);
         var outcomes = new ScreeningOutcome[films.Count];
         for (var i = 0; i < films.Count; i++)
-            outcomes[i] = new ScreeningOutcome(films[i], null, errors[i]);
+            outcomes[i] = new ScreeningOutcome(films[i].Input, null, films[i].Error);
         for (var k = 0; k < ok.Length; k++)
         {
-            var i = ok[k];
-            outcomes[i] = new ScreeningOutcome(films[i], Answer(prepared[i]!, outputs!, k), null) { Film = prepared[i]!.Film };
+            var image = films[ok[k]].Image!;
+            outcomes[ok[k]] = new ScreeningOutcome(films[ok[k]].Input, Answer(image, outputs!, k), null) { Film = image.Film };
         }
         return outcomes;
     }
@@ -126,38 +145,29 @@ public sealed class ScreeningService
     public IReadOnlyList<ScreeningResult> ScreenPrepared(IReadOnlyList<(DecodedFilm Film, GrayImage Enhanced)> films)
     {
         ArgumentNullException.ThrowIfNull(films);
-        var batch = new float[films.Count * _inputLength];
-        var prepared = new PreparedFilm[films.Count];
+        if (films.Count == 0) return [];
+        var prepared = new PreparedImage[films.Count];
         for (var i = 0; i < films.Count; i++)
         {
-            _preprocessor.WriteModelInput(films[i].Enhanced, batch.AsSpan(i * _inputLength, _inputLength));
-            prepared[i] = new PreparedFilm(films[i].Film, _quality.Assess(films[i].Film), "");
+            var modelInput = new float[_inputLength];
+            _preprocessor.WriteModelInput(films[i].Enhanced, modelInput);
+            prepared[i] = new PreparedImage(modelInput, _quality.Assess(films[i].Film), films[i].Film.Metadata, "", films[i].Film);
         }
-        if (films.Count == 0) return [];
-        var outputs = _model.Run(batch, films.Count);
+        var outputs = _model.Run(Batch(prepared.Select(p => p.ModelInput).ToList()), films.Count);
         return Enumerable.Range(0, films.Count).Select(k => Answer(prepared[k], outputs, k)).ToList();
     }
 
-    private PreparedFilm Prepare(FilmInput film, Span<float> destination)
+    private float[] Batch(IReadOnlyList<float[]> inputs)
     {
-        var decoded = _decoder.Decode(film.Bytes, _decodeOptions);
-        var quality = _quality.Assess(decoded);
-        var enhanced = _preprocessor.Enhance(decoded.Image);
-        _preprocessor.WriteModelInput(enhanced, destination);
-        return new PreparedFilm(decoded, quality, Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span)));
+        if (inputs.Count == 1)
+            return inputs[0];
+        var batch = new float[inputs.Count * _inputLength];
+        for (var k = 0; k < inputs.Count; k++)
+            inputs[k].CopyTo(batch.AsSpan(k * _inputLength));
+        return batch;
     }
 
-    private ReadOnlySpan<float> Compact(float[] batch, int[] ok)
-    {
-        if (ok.Length * _inputLength == batch.Length)
-            return batch;
-        var compact = new float[ok.Length * _inputLength];
-        for (var k = 0; k < ok.Length; k++)
-            batch.AsSpan(ok[k] * _inputLength, _inputLength).CopyTo(compact.AsSpan(k * _inputLength));
-        return compact;
-    }
-
-    private ScreeningResult Answer(PreparedFilm film, ModelOutputs outputs, int k)
+    private ScreeningResult Answer(PreparedImage film, ModelOutputs outputs, int k)
     {
         var logit = outputs.Logits[k];
         var p = TemperatureScaling.Probability(logit, _model.Card.Temperature);
@@ -184,7 +194,7 @@ public sealed class ScreeningService
             Logit: logit,
             Decision: decision,
             InputSha256: film.Sha256,
-            Metadata: film.Film.Metadata,
+            Metadata: film.Metadata,
             Model: Model,
             OodScore: oodScore,
             Heatmap: cam,
@@ -201,6 +211,4 @@ public sealed class ScreeningService
         ClaheClipLimit = card.ClaheClipLimit,
         ClaheTiles = card.ClaheTiles,
     };
-
-    private sealed record PreparedFilm(DecodedFilm Film, QualityAssessment Quality, string Sha256);
 }

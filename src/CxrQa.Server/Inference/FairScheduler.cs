@@ -6,7 +6,8 @@ namespace CxrQa.Server.Inference;
 /// finish = start + cost; the waiting item with the smallest start goes next (ties: arrival order), and the virtual
 /// time becomes that start. A client that sends one request of sixteen 49 MP films therefore queues sixteen tags
 /// spread over 784 M pixels of virtual time, and another client's 224 px film, tagged at the current virtual time,
-/// goes before the second of them. Pure and single-threaded: the caller locks.
+/// goes before the second of them. The caller may hold a client back (it has as many films in work as it may):
+/// the next item then comes from the other clients. Pure and single-threaded: the caller locks.
 /// </summary>
 public sealed class FairScheduler<T>
 {
@@ -30,46 +31,47 @@ public sealed class FairScheduler<T>
     }
 
     /// <summary>
-    /// The next items in fair order, as one batch: at most <paramref name="maxItems"/>, and no more than
-    /// <paramref name="maxCost"/> in total, except that the first item is always taken (a film larger than the budget
-    /// still runs, alone). The batch stops at the first item that does not fit, so a small item never overtakes a
-    /// large one of a client whose turn it is. Items for which <paramref name="isAbandoned"/> holds (their request was
-    /// cancelled) are dropped on the way and not counted.
+    /// The next item in fair order among the clients whose waiting head <paramref name="eligible"/> allows now (given the
+    /// client and the item's cost); null when none is. A client whose head is not eligible keeps its place: its head
+    /// still has the smallest start once it is. Heads for which <paramref name="isAbandoned"/> holds (their request was cancelled) are dropped on the way.
     /// </summary>
-    public IReadOnlyList<T> TakeBatch(int maxItems, long maxCost, Func<T, bool>? isAbandoned = null)
+    public (string Client, T Item, long Cost)? TakeNext(Func<string, long, bool> eligible, Func<T, bool>? isAbandoned = null)
     {
-        var batch = new List<T>();
-        long cost = 0;
-        while (batch.Count < Math.Max(1, maxItems) && Peek() is { } next)
+        ArgumentNullException.ThrowIfNull(eligible);
+        while (Peek(eligible) is { } next)
         {
             var (client, head) = next;
-            if (isAbandoned?.Invoke(head.Item) == true)
-            {
-                Dequeue(client);
-                continue;
-            }
-            if (batch.Count > 0 && cost + head.Cost > maxCost)
-                break;
             Dequeue(client);
+            if (isAbandoned?.Invoke(head.Item) == true)
+                continue;
             _virtualTime = Math.Max(_virtualTime, head.Start);
-            cost += head.Cost;
-            batch.Add(head.Item);
+            Forget();
+            return (client, head.Item, head.Cost);
         }
         Forget();
-        return batch;
+        return null;
     }
 
-    private (string Client, Tagged Head)? Peek()
+    private (string Client, Tagged Head)? Peek(Func<string, long, bool>? eligible = null)
     {
         (string Client, Tagged Head)? best = null;
         foreach (var (name, state) in _clients)
         {
-            if (!state.Waiting.TryPeek(out var head))
+            if (!state.Waiting.TryPeek(out var head) || eligible?.Invoke(name, head.Cost) == false)
                 continue;
             if (best is not { } b || head.Start < b.Head.Start || (head.Start == b.Head.Start && head.Sequence < b.Head.Sequence))
                 best = (name, head);
         }
         return best;
+    }
+
+    /// <summary>Everything still waiting, in fair order (the queue is shutting down).</summary>
+    public IReadOnlyList<T> TakeAll()
+    {
+        var all = new List<T>(Count);
+        while (TakeNext(static (_, _) => true) is { } next)
+            all.Add(next.Item);
+        return all;
     }
 
     private void Dequeue(string client)

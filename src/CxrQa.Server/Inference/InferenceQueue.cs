@@ -9,26 +9,31 @@ namespace CxrQa.Server.Inference;
 public sealed class QueueFullException() : Exception("the inference queue is full");
 
 /// <summary>
-/// Bounded queue in front of the one <see cref="ScreeningService"/>. A single worker drains it and screens the films
-/// of concurrent requests together, up to the model's batch size: one network run instead of several. Films wait per
-/// client (API key) and are taken in fair order (<see cref="FairScheduler{T}"/>, charged by the pixels their header
-/// declares), at most <see cref="ServerOptions.InferenceBatchPixels"/> a batch: a request of many huge films runs
-/// one film at a time between other clients' films instead of holding the worker, and its decodes cannot take more
-/// memory at once than the budget allows.
+/// Bounded queue in front of the one <see cref="ScreeningService"/>, run as a two-stage pipeline so the cores stay
+/// on the network: preparation workers decode and enhance the next films (<see cref="ScreeningService.Prepare"/>)
+/// while the network runs the films prepared before them, batched together across concurrent requests up to the
+/// model's batch size (<see cref="ScreeningService.Infer"/>). Films wait per client (API key) and are taken in fair
+/// order (<see cref="FairScheduler{T}"/>, charged by the pixels their header declares) under a
+/// <see cref="PreparationBudget"/>: one client's films never hold every preparation worker, films decode together
+/// only within <see cref="ServerOptions.InferenceBatchPixels"/>, and one larger film at a time. A request of many
+/// huge films is thus decoded one film at a time beside other clients' films instead of holding the server.
 /// </summary>
 public sealed partial class InferenceQueue : BackgroundService
 {
     private readonly FairScheduler<Slot> _waiting = new();
+    private readonly Queue<Prepared> _ready = new();
     private readonly Lock _lock = new();
-    // Rings the worker when films arrive; one pending ring is enough, the worker drains everything it finds.
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    private readonly PreparationBudget _preparing;
+    // Ring the preparation workers and the network's loop when there may be work for them; a full channel already
+    // holds enough rings to wake every reader, and each reader looks for all the work it can take.
+    private readonly Channel<bool> _preparationBell;
+    private readonly Channel<bool> _inferenceBell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
     });
     private readonly ScreeningService _service;
     private readonly int _maxBatchFilms;
-    private readonly long _batchPixels;
     private readonly QueueAdmission _admission;
     private readonly ILogger<InferenceQueue> _logger;
     private readonly ServerMetrics _metrics;
@@ -39,7 +44,11 @@ public sealed partial class InferenceQueue : BackgroundService
         _metrics = metrics;
         _service = service;
         _maxBatchFilms = Math.Max(1, maxBatchFilms);
-        _batchPixels = Math.Max(1, options.InferenceBatchPixels);
+        _preparing = new PreparationBudget(options.PreparationWorkers ?? Environment.ProcessorCount + 1, options.InferenceBatchPixels);
+        _preparationBell = Channel.CreateBounded<bool>(new BoundedChannelOptions(_preparing.Workers)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+        });
         _admission = new QueueAdmission(options.InferenceQueueCapacity,
             options.InferenceQueueCapacityPerKey ?? Math.Max(1, options.InferenceQueueCapacity / 2));
         _logger = logger;
@@ -51,7 +60,7 @@ public sealed partial class InferenceQueue : BackgroundService
         get { lock (_lock) return _admission.Count; }
     }
 
-    /// <summary>Whether the worker loop is running (readiness).</summary>
+    /// <summary>Whether the pipeline is running (readiness).</summary>
     public bool Running { get; private set; }
 
     /// <summary>Queues the films of <paramref name="client"/> (the API key; one shared client for requests without a
@@ -71,7 +80,7 @@ public sealed partial class InferenceQueue : BackgroundService
             for (var i = 0; i < films.Count; i++)
                 _waiting.Enqueue(client, new Slot(job, i), Cost(films[i]));
         }
-        _doorbell.Writer.TryWrite(true);
+        Ring(_preparationBell, films.Count);
         return job.Completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -88,18 +97,8 @@ public sealed partial class InferenceQueue : BackgroundService
         Running = true;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                IReadOnlyList<Slot> batch;
-                lock (_lock)
-                    batch = _waiting.TakeBatch(_maxBatchFilms, _batchPixels, s => Abandoned(s.Job));
-                if (batch.Count == 0)
-                {
-                    await _doorbell.Reader.ReadAsync(stoppingToken);
-                    continue;
-                }
-                await RunBatchAsync(batch, stoppingToken);
-            }
+            var preparation = Enumerable.Range(0, _preparing.Workers).Select(_ => Task.Run(() => PrepareLoopAsync(stoppingToken), stoppingToken));
+            await Task.WhenAll(preparation.Append(Task.Run(() => InferLoopAsync(stoppingToken), stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -109,9 +108,72 @@ public sealed partial class InferenceQueue : BackgroundService
             lock (_lock)
             {
                 Running = false;
-                foreach (var left in _waiting.TakeBatch(int.MaxValue, long.MaxValue))
+                foreach (var left in _waiting.TakeAll())
                     left.Job.Completion.TrySetCanceled();
+                while (_ready.TryDequeue(out var ready))
+                    ready.Slot.Job.Completion.TrySetCanceled();
             }
+        }
+    }
+
+    private async Task PrepareLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            (string Client, Slot Slot, long Cost)? next;
+            lock (_lock)
+            {
+                next = _ready.Count >= _maxBatchFilms ? null : _waiting.TakeNext(_preparing.CanStart, s => Abandoned(s.Job));
+                if (next is { } start)
+                {
+                    _preparing.Start(start.Client, start.Cost);
+                    Taken(start.Slot.Job);
+                }
+            }
+            if (next is not { } taken)
+            {
+                await _preparationBell.Reader.ReadAsync(stoppingToken);
+                continue;
+            }
+            PreparedFilm? prepared = null;
+            try
+            {
+                // The decoded film is let go at once: the server stores the uploaded bytes and renders previews from
+                // them, and prepared films wait for the network (sixteen 49 MP films would hold 800 MB).
+                prepared = _service.Prepare(taken.Slot.Job.Films[taken.Slot.Index], keepFilm: false);
+            }
+            catch (Exception e)
+            {
+                taken.Slot.Job.Completion.TrySetException(e);
+            }
+            lock (_lock)
+            {
+                _preparing.Finish(taken.Client, taken.Cost);
+                if (prepared is not null)
+                    _ready.Enqueue(new Prepared(taken.Slot, prepared));
+            }
+            Ring(_inferenceBell, 1);
+            Ring(_preparationBell, 1);
+        }
+    }
+
+    private async Task InferLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var batch = new List<Prepared>(_maxBatchFilms);
+            lock (_lock)
+            {
+                while (batch.Count < _maxBatchFilms && _ready.TryDequeue(out var ready))
+                    batch.Add(ready);
+            }
+            if (batch.Count == 0)
+            {
+                await _inferenceBell.Reader.ReadAsync(stoppingToken);
+                continue;
+            }
+            Ring(_preparationBell, batch.Count);
+            Infer(batch);
         }
     }
 
@@ -132,29 +194,17 @@ public sealed partial class InferenceQueue : BackgroundService
             _admission.Release(job.Client);
     }
 
-    private async Task RunBatchAsync(IReadOnlyList<Slot> batch, CancellationToken stoppingToken)
+    private void Infer(IReadOnlyList<Prepared> batch)
     {
-        lock (_lock)
-        {
-            foreach (var slot in batch)
-                Taken(slot.Job);
-        }
-        var jobs = batch.Select(s => s.Job).Distinct().ToList();
+        var jobs = batch.Select(p => p.Slot.Job).Distinct().ToList();
         try
         {
             _metrics.ObserveBatch(batch.Count);
-            var outcomes = await Task.Run(() => _service.Screen(batch.Select(s => s.Job.Films[s.Index]).ToList(), stoppingToken), stoppingToken);
-            // The decoded film is let go here: the server stores the uploaded bytes and renders previews from them,
-            // and a request's outcomes wait for its last film (sixteen 49 MP films would hold 800 MB until then).
+            var outcomes = _service.Infer(batch.Select(p => p.Film).ToList());
             for (var k = 0; k < batch.Count; k++)
-                batch[k].Job.Answer(batch[k].Index, outcomes[k] with { Film = null });
+                batch[k].Slot.Job.Answer(batch[k].Slot.Index, outcomes[k]);
             if (jobs.Count > 1)
                 LogBatched(jobs.Count, batch.Count);
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var job in jobs)
-                job.Completion.TrySetCanceled();
         }
         catch (Exception e)
         {
@@ -163,10 +213,19 @@ public sealed partial class InferenceQueue : BackgroundService
         }
     }
 
+    private static void Ring(Channel<bool> bell, int times)
+    {
+        for (var i = 0; i < times && bell.Writer.TryWrite(true); i++)
+        {
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "screened films of {Requests} requests together ({Films} films)")]
     private partial void LogBatched(int requests, int films);
 
     private readonly record struct Slot(Job Job, int Index);
+
+    private readonly record struct Prepared(Slot Slot, PreparedFilm Film);
 
     private sealed class Job(IReadOnlyList<FilmInput> films, string client, CancellationToken cancellation)
     {
@@ -183,7 +242,7 @@ public sealed partial class InferenceQueue : BackgroundService
         public TaskCompletionSource<IReadOnlyList<ScreeningOutcome>> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Records one film's outcome; the last one completes the request. Only the worker calls it.</summary>
+        /// <summary>Records one film's outcome; the last one completes the request. Only the network's loop calls it.</summary>
         public void Answer(int index, ScreeningOutcome outcome)
         {
             _outcomes[index] = outcome;
