@@ -16,6 +16,20 @@ public sealed class ServerOptions
     /// <summary>Model bundle directory; default CXRQA_MODEL, else the bundle shipped in the build output.</summary>
     public string? ModelDirectory { get; set; }
 
+    /// <summary>Where the server keeps what it derives from the bundle and reuses on the next start: ONNX Runtime's
+    /// optimized graph (keyed by graph, runtime version and CPU) and the drift threshold simulation's result (keyed by
+    /// reference and options), which take most of a cold start. Null (default):
+    /// <c>$XDG_CACHE_HOME/cxrqa</c> or <c>~/.cache/cxrqa</c>; empty: no cache.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>The cache folder in force: <see cref="CacheDirectory"/>, its default, or null for none.</summary>
+    public string? CacheRoot() => CacheDirectory switch
+    {
+        null => Core.Model.OptimizedGraphCache.DefaultRoot(),
+        "" => null,
+        var set => set,
+    };
+
     /// <summary>Largest request body and largest single film, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -61,8 +61,10 @@ public sealed class AutomationMonitor
         Reference = $"{_model.Name}@{_model.Version}";
         if (options.DriftMonitor && CalibrationReference.ForBundle(bundle) is { } reference)
         {
-            // Seeded simulation: the same bundle and options always give the same threshold (~0.1 s at start-up).
-            _calibration = DriftThresholdSimulation.Calibrate(reference, options.Drift);
+            // Seeded simulation: the same bundle and options always give the same threshold, so it is kept between starts.
+            _calibration = options.CacheDirectory is { Length: > 0 } cache
+                ? new DriftCalibrationCache(cache).GetOrCalibrate(reference, options.Drift)
+                : DriftThresholdSimulation.Calibrate(reference, options.Drift);
             _drift = new DriftMonitor(DriftSignals.Build(reference, options.Drift), _calibration.Threshold, options.Drift.MinimumFilms);
         }
         var risk = screening.Trust.RiskControl;

@@ -16,6 +16,10 @@ public sealed class AutomationOptions
     /// <summary>How the drift monitor is built, and its stated false-alarm rate over its stated horizon.</summary>
     public DriftOptions Drift { get; set; } = new();
 
+    /// <summary>Folder where the drift threshold simulation's result is kept between starts
+    /// (<see cref="DriftCalibrationCache"/>); null: simulated at every start.</summary>
+    public string? CacheDirectory { get; set; }
+
     /// <summary>Pause when the audit sample's anytime-valid lower bound on a class's automated error passes its alpha.</summary>
     public bool AuditBreaker { get; set; } = true;
 

@@ -16,6 +16,10 @@ public static class DepthFeatureOutputs
 {
     public static readonly IReadOnlyList<(string Name, int Channels)> Outputs = [("depth_1", 64), ("depth_2", 128), ("depth_3", 256)];
 
+    /// <summary>Names what <see cref="TryAdd"/> does to a graph, for caches of the served graph
+    /// (<see cref="OptimizedGraphCache"/>): change it whenever <see cref="TryAdd"/> or <see cref="Outputs"/> change.</summary>
+    public const string Recipe = "depth-features-v1:depth_1,depth_2,depth_3";
+
     public static bool HasThem(GraphProto graph) => graph.Output.Any(o => o.Name == Outputs[0].Name);
 
     /// <summary>Adds the outputs in place; false (graph unchanged) when the graph has no three projection convolutions.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CxrQa.Core.Errors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace CxrQa.Core.Model;
 
@@ -44,8 +45,11 @@ public sealed class ModelBundle : IDisposable
         var graph = card.Graph.Kind == GraphCard.Onnx
             ? ReadGraphFile(directory, card.Graph)
             : AssembleFromBackbone(card.Graph, options);
-        var (servedGraph, hasDepth) = WithDepthFeatures(graph);
-        graph = servedGraph;
+
+        var description = $"the graph of model '{card.Name}' {card.Version} ({card.Graph.Kind})";
+        // The graph file's digest was checked against the card above; an assembled graph is hashed here.
+        var graphSha256 = card.Graph.Kind == GraphCard.Onnx ? card.Graph.FileSha256!.Trim().ToLowerInvariant() : graph.ComputeSha256();
+        var (session, hasDepth) = OpenServedGraph(graph, graphSha256, options, description);
 
         var members = card.Graph.Members?.Count ?? 1;
         var input = new BatchedTensorSpec(card.Graph.InputName, ServingGraphContract.InputItemShape);
@@ -59,8 +63,6 @@ public sealed class ModelBundle : IDisposable
             outputs.Add(new(card.Graph.Outputs.MemberLogits ?? EnsembleGraph.MemberLogits, [members]));
         if (hasDepth)
             outputs.AddRange(DepthFeatureOutputs.Outputs.Select(d => new BatchedTensorSpec(d.Name, [d.Channels])));
-        var description = $"the graph of model '{card.Name}' {card.Version} ({card.Graph.Kind})";
-        var session = OrtSessionFactory.Create(graph, options, description);
         try
         {
             SessionSignature.Check(session, input, outputs, description);
@@ -82,6 +84,83 @@ public sealed class ModelBundle : IDisposable
 
     /// <summary>Whether <see cref="ModelOutputs.DepthFeatures"/> are filled (the graph has the backbone's stages).</summary>
     public bool HasDepthFeatures { get; private init; }
+
+    /// <summary>
+    /// The session over the served graph (the bundle's graph with the depth features added), opened from
+    /// <see cref="ModelRuntimeOptions.OptimizedGraphCache"/> when it holds the optimized form of this graph, else
+    /// optimized here and, with a cache, written to it for the next start. A cache that cannot be written or read only
+    /// costs the optimization; the answers are the same (tests/CxrQa.Tests/Model/OptimizedGraphCacheTests.cs).
+    /// </summary>
+    private static (InferenceSession Session, bool HasDepth) OpenServedGraph(OnnxGraph graph, string graphSha256,
+        ModelRuntimeOptions options, string description)
+    {
+        // The recipe that turns the bundle's graph into the served one is part of the key: a new recipe, a new entry.
+        var cached = options.OptimizedGraphCache is { Length: > 0 } cacheDirectory
+            ? new OptimizedGraphCache(cacheDirectory).PathFor($"{graphSha256}+{DepthFeatureOutputs.Recipe}")
+            : null;
+        if (cached is not null && File.Exists(cached))
+        {
+            try
+            {
+                var session = OrtSessionFactory.OpenOptimized(cached, options);
+                return (session, DepthFeatureOutputs.Outputs.All(d => session.OutputMetadata.ContainsKey(d.Name)));
+            }
+            catch (OnnxRuntimeException)
+            {
+                TryDelete(cached);
+            }
+        }
+        var (served, hasDepth) = WithDepthFeatures(graph);
+        var temporary = cached is not null && TryCreateDirectory(Path.GetDirectoryName(cached)!)
+            ? $"{cached}.{Guid.NewGuid():N}.tmp"
+            : null;
+        InferenceSession created;
+        try
+        {
+            created = OrtSessionFactory.Create(served, options, description, temporary);
+        }
+        catch (CxrQaException) when (temporary is not null)
+        {
+            TryDelete(temporary);
+            return (OrtSessionFactory.Create(served, options, description), hasDepth);
+        }
+        if (temporary is not null)
+        {
+            try
+            {
+                File.Move(temporary, cached!, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(temporary);
+            }
+        }
+        return (created, hasDepth);
+    }
+
+    private static bool TryCreateDirectory(string path)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 
     /// <summary>The graph with the earlier stages' pooled features as extra outputs (added in memory; the file on disk
     /// and its digest stay as they are).</summary>
@@ -163,6 +242,10 @@ public sealed record ModelRuntimeOptions
     /// <summary>Whether ONNX Runtime's intra-op threads spin while waiting for work (its default). Spinning buys a little
     /// latency on an idle machine and burns the cores that decoding and the web server need on a busy one.</summary>
     public bool AllowSpinning { get; init; } = true;
+
+    /// <summary>Folder where ONNX Runtime's optimized form of each served graph is kept between starts
+    /// (<see cref="OptimizedGraphCache"/>); null or empty: none, every load optimizes the graph again.</summary>
+    public string? OptimizedGraphCache { get; init; }
 
     /// <summary>Folder holding ResNet18.onnx and ResNetPreprocess.onnx; null: <c>backbone/</c> beside the application.</summary>
     public string? BackboneDirectory { get; init; }

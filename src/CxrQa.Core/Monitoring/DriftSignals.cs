@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace CxrQa.Core.Monitoring;
 
 /// <summary>Turns the reference columns into watched events: a 0/1 column (a predicted class) is watched for a rise
 /// of its rate; any other column for a rise in the share of films above its reference tail quantile.</summary>
 public static class DriftSignals
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run 2000 times by the start-up threshold simulation
     public static IReadOnlyList<DriftSignal> Build(ReferenceTable reference, DriftOptions options)
     {
         ArgumentNullException.ThrowIfNull(reference);

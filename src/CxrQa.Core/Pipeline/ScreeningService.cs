@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using CxrQa.Core.Calibration;
 using CxrQa.Core.Errors;
@@ -108,10 +109,11 @@ public sealed class ScreeningService
         {
             var decoded = _decoder.Decode(film.Bytes, _decodeOptions);
             var quality = _quality.Assess(decoded);
-            var modelInput = new float[_inputLength];
-            _preprocessor.WriteModelInput(_preprocessor.Enhance(decoded.Image), modelInput);
+            var enhanced = _preprocessor.Enhance(decoded.Image);
+            var modelInput = ArrayPool<float>.Shared.Rent(_inputLength);
+            _preprocessor.WriteModelInput(enhanced, modelInput.AsSpan(0, _inputLength));
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(film.Bytes.Span));
-            return PreparedFilm.Ready(film, new PreparedImage(modelInput, quality, decoded.Metadata, sha256, keepFilm ? decoded : null));
+            return PreparedFilm.Ready(film, new PreparedImage(quality, decoded.Metadata, sha256, keepFilm ? decoded : null), modelInput);
         }
         catch (CxrQaException e)
         {
@@ -125,7 +127,7 @@ public sealed class ScreeningService
     {
         ArgumentNullException.ThrowIfNull(films);
         var ok = Enumerable.Range(0, films.Count).Where(i => films[i].Succeeded).ToArray();
-        var outputs = ok.Length == 0 ? null : _model.Run(Batch(ok.Select(i => films[i].Image!.ModelInput).ToList()), ok.Length);
+        var outputs = ok.Length == 0 ? null : Run(ok.Select(i => films[i].TakeModelInput()).ToList());
         var outcomes = new ScreeningOutcome[films.Count];
         for (var i = 0; i < films.Count; i++)
             outcomes[i] = new ScreeningOutcome(films[i].Input, null, films[i].Error);
@@ -147,24 +149,36 @@ public sealed class ScreeningService
         ArgumentNullException.ThrowIfNull(films);
         if (films.Count == 0) return [];
         var prepared = new PreparedImage[films.Count];
+        var inputs = new float[films.Count][];
         for (var i = 0; i < films.Count; i++)
         {
-            var modelInput = new float[_inputLength];
-            _preprocessor.WriteModelInput(films[i].Enhanced, modelInput);
-            prepared[i] = new PreparedImage(modelInput, _quality.Assess(films[i].Film), films[i].Film.Metadata, "", films[i].Film);
+            inputs[i] = ArrayPool<float>.Shared.Rent(_inputLength);
+            _preprocessor.WriteModelInput(films[i].Enhanced, inputs[i].AsSpan(0, _inputLength));
+            prepared[i] = new PreparedImage(_quality.Assess(films[i].Film), films[i].Film.Metadata, "", films[i].Film);
         }
-        var outputs = _model.Run(Batch(prepared.Select(p => p.ModelInput).ToList()), films.Count);
+        var outputs = Run(inputs);
         return Enumerable.Range(0, films.Count).Select(k => Answer(prepared[k], outputs, k)).ToList();
     }
 
-    private float[] Batch(IReadOnlyList<float[]> inputs)
+    /// <summary>Runs the network on pooled network inputs (one per film) and hands them, and the pooled batch they are
+    /// copied into, back to the pool: a batch of eight is 4.8 MB, and fresh arrays of that size cost page faults and
+    /// collections on every run (measured in docs/benchmarks.md, server profile).</summary>
+    private ModelOutputs Run(IReadOnlyList<float[]> inputs)
     {
-        if (inputs.Count == 1)
-            return inputs[0];
-        var batch = new float[inputs.Count * _inputLength];
-        for (var k = 0; k < inputs.Count; k++)
-            inputs[k].CopyTo(batch.AsSpan(k * _inputLength));
-        return batch;
+        var length = inputs.Count * _inputLength;
+        var batch = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            for (var k = 0; k < inputs.Count; k++)
+                inputs[k].AsSpan(0, _inputLength).CopyTo(batch.AsSpan(k * _inputLength));
+            return _model.Run(batch.AsSpan(0, length), inputs.Count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(batch);
+            foreach (var input in inputs)
+                ArrayPool<float>.Shared.Return(input);
+        }
     }
 
     private ScreeningResult Answer(PreparedImage film, ModelOutputs outputs, int k)

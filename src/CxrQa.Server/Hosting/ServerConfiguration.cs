@@ -1,4 +1,5 @@
 using CxrQa.Admin.Automation;
+using CxrQa.Core.Monitoring;
 using CxrQa.Server.Cases;
 using CxrQa.Server.Http;
 using CxrQa.Storage;
@@ -20,6 +21,8 @@ public static class ServerConfiguration
             throw new InvalidOperationException($"CxrQa:ClaimDuration must be positive (is {options.ClaimDuration})");
         var automation = builder.Configuration.GetSection(AutomationOptions.Section).Get<AutomationOptions>() ?? new AutomationOptions();
         automation.Validate();
+        if (options.CacheRoot() is { } cache)
+            automation.CacheDirectory ??= DriftCalibrationCache.Under(cache);
         var database = DatabaseSettings.Resolve(builder.Configuration["data-dir"] ?? options.DataDirectory,
             builder.Configuration.GetConnectionString("Postgres"));
 

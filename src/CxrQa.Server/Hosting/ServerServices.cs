@@ -45,8 +45,12 @@ public static class ServerServices
         services.AddSingleton(limits);
         services.AddSingleton(screening);
         services.AddSingleton(new FilmDecoder(new DicomFilmReader(screening.Dicom)));
-        services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory),
-            new ModelRuntimeOptions { AllowSpinning = options.OrtAllowSpinning }));
+        var cache = options.CacheRoot();
+        services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory), new ModelRuntimeOptions
+        {
+            AllowSpinning = options.OrtAllowSpinning,
+            OptimizedGraphCache = cache is null ? null : OptimizedGraphCache.Under(cache),
+        }));
         services.AddSingleton(sp => new ScreeningService(sp.GetRequiredService<FilmDecoder>(), sp.GetRequiredService<ModelBundle>(), screening));
         services.AddSingleton(sp => new InferenceQueue(sp.GetRequiredService<ScreeningService>(), options,
             sp.GetRequiredService<ModelBundle>().Options.MaxBatch, sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<InferenceQueue>>()));

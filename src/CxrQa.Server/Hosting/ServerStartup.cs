@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CxrQa.Admin.Automation;
 using CxrQa.Core.Dicom;
 using CxrQa.Core.Pipeline;
@@ -30,9 +31,12 @@ public static class ServerStartup
         var leftovers = GdcmTemporaries.RemoveLeftovers(dicom.TemporaryDirectory!, grace < conversionBound ? grace : conversionBound);
         if (leftovers > 0)
             log.LogInformation("removed {Count} leftover gdcmconv temporary file(s)", leftovers);
+        var clock = Stopwatch.StartNew();
         var screening = services.GetRequiredService<ScreeningService>();
+        var modelLoaded = clock.Elapsed;
         await services.GetRequiredService<AutomationMonitor>().StartAsync(stopping);
-        log.LogInformation("model: {Name} {Version}; data directory: {DataDirectory}", screening.Model.Name, screening.Model.Version,
+        log.LogInformation("model: {Name} {Version} (loaded in {ModelMs:F0} ms, automation monitor in {MonitorMs:F0} ms); data directory: {DataDirectory}",
+            screening.Model.Name, screening.Model.Version, modelLoaded.TotalMilliseconds, (clock.Elapsed - modelLoaded).TotalMilliseconds,
             services.GetRequiredService<DatabaseSettings>().DataDirectory);
         // Start-up leaves garbage behind (the model files read whole, the drift threshold simulation's runs): collect it
         // once, compacting, and hand the memory back, so that the idle server's resident size is what serving needs
