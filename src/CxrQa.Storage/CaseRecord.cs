@@ -35,6 +35,9 @@ public sealed record CaseRecord
     /// <summary>Id of the API key that submitted the case, its owner; null when it came without a key (open loopback
     /// policy) or before migration 6 recorded owners. Submitter keys read only the cases they own.</summary>
     public string? SubmittedKeyId { get; init; }
+    /// <summary>The team of the owner key when it submitted the case (migration 9); null when it had none or the case
+    /// came without a key. Who may review the case follows it: <see cref="TeamScope"/>.</summary>
+    public string? SubmittedTeam { get; init; }
 }
 
 /// <summary>An entry of the append-only audit trail.</summary>

@@ -12,7 +12,7 @@ internal static class CaseSql
         {alias}.model_name AS ModelName, {alias}.model_version AS ModelVersion, {alias}.input_sha256 AS InputSha256,
         {alias}.film_file AS FilmFile, {alias}.content_type AS ContentType, {alias}.heatmap_file AS HeatmapFile,
         {alias}.metadata_json AS MetadataJson, {alias}.submitted_by AS SubmittedBy,
-        {alias}.submitted_key_id AS SubmittedKeyId, {alias}.message AS Message
+        {alias}.submitted_key_id AS SubmittedKeyId, {alias}.submitted_team AS SubmittedTeam, {alias}.message AS Message
         """;
 }
 
@@ -38,6 +38,7 @@ internal sealed class CaseRow
     public string MetadataJson { get; set; } = "";
     public string SubmittedBy { get; set; } = "";
     public string? SubmittedKeyId { get; set; }
+    public string? SubmittedTeam { get; set; }
     public string? Message { get; set; }
 
     public CaseRecord ToRecord() => new()
@@ -47,6 +48,6 @@ internal sealed class CaseRow
         ReasonsJson = ReasonsJson, HeatmapGridJson = HeatmapGridJson, ModelName = ModelName,
         ModelVersion = ModelVersion, InputSha256 = InputSha256, FilmFile = FilmFile, ContentType = ContentType,
         HeatmapFile = HeatmapFile, MetadataJson = MetadataJson, SubmittedBy = SubmittedBy,
-        SubmittedKeyId = SubmittedKeyId, Message = Message,
+        SubmittedKeyId = SubmittedKeyId, SubmittedTeam = SubmittedTeam, Message = Message,
     };
 }

@@ -87,6 +87,7 @@ public sealed partial class CaseService(
             MetadataJson = JsonSerializer.Serialize(QualityOf(result), ServerJson.Options),
             SubmittedBy = actor.Name,
             SubmittedKeyId = actor.KeyId,
+            SubmittedTeam = actor.Team,
         };
         // The overlay PNG is not made here: HeatmapOverlays draws it from the film and the stored grid on its first request.
         await files.WriteAsync(record.Id, new Dictionary<string, ReadOnlyMemory<byte>>
