@@ -16,7 +16,8 @@ public sealed record CaseRecord
     public required double Logit { get; init; }
     /// <summary>Null when the bundle has no OOD gate.</summary>
     public double? OodScore { get; init; }
-    public required string ReasonsJson { get; init; }
+    /// <summary>Why the case went to a radiologist (empty when automated); stored as a JSON array of the codes' names.</summary>
+    public required IReadOnlyList<ReasonCode> Reasons { get; init; }
     public required string HeatmapGridJson { get; init; }
     public required string ModelName { get; init; }
     public required string ModelVersion { get; init; }

@@ -29,7 +29,7 @@ public abstract class CaseStoreContract
         Confidence = 0.987654321,
         Logit = 4.25,
         OodScore = null,
-        ReasonsJson = "[]",
+        Reasons = [],
         HeatmapGridJson = "[[0.5]]",
         ModelName = "m",
         ModelVersion = "1.0.0",
@@ -67,14 +67,18 @@ public abstract class CaseStoreContract
         var store = new SqlCaseStore(db);
         var record = Sample() with
         {
-            OodScore = 12.5, ReasonsJson = """["low_confidence"]""", Status = CaseStatus.PendingReview,
+            OodScore = 12.5, Reasons = [ReasonCode.Parse(ReasonCodes.LowConfidence), ReasonCode.Parse(ReasonCodes.FeatureShift)], Status = CaseStatus.PendingReview,
             Message = "Confidence below the certified level for Pneumonia answers: routed to radiologist",
         };
         await store.InsertAsync(record, new Actor("tester", null), auditSample: false, CancellationToken.None);
 
         var back = await store.GetAsync(record.Id, CancellationToken.None);
         Assert.NotNull(back);
-        Assert.Equal(record with { CreatedAt = back.CreatedAt }, back);
+        Assert.Equal(record with { CreatedAt = back.CreatedAt, Reasons = back.Reasons }, back);
+        Assert.Equal(record.Reasons, back.Reasons); // typed, through the Dapper type handler
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+            Assert.Equal("""["low_confidence","feature_shift"]""", await connection.ExecuteScalarAsync<string>(
+                "SELECT reasons_json FROM cases WHERE id = @Id", new { record.Id })); // the column keeps the names
         Assert.Equal(record.CreatedAt, back.CreatedAt, TimeSpan.FromMilliseconds(1));
         Assert.True(await store.ExistsAsync(record.Id, CancellationToken.None));
         Assert.Equal(1, await store.CountByStatusAsync(CaseStatus.PendingReview, CancellationToken.None));

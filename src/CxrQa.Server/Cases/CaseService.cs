@@ -76,7 +76,7 @@ public sealed partial class CaseService(
             Confidence = result.Confidence,
             Logit = result.Logit,
             OodScore = double.IsFinite(result.OodScore) ? result.OodScore : null,
-            ReasonsJson = JsonSerializer.Serialize(result.Decision.Reasons),
+            Reasons = [.. result.Decision.Reasons.Select(ReasonCode.Parse)],
             HeatmapGridJson = JsonSerializer.Serialize(HeatmapGridJson.ToRows(result.Heatmap)),
             ModelName = result.Model.Name,
             ModelVersion = result.Model.Version,
