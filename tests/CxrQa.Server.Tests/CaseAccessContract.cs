@@ -128,7 +128,7 @@ public abstract class CaseAccessContract
 
         // The copy and the preview are kept beside the film, private like it.
         var folder = Path.Combine(site.Server.DataDirectory, "cases", id);
-        foreach (var kept in new[] { "film.deid.dcm", "display.png" })
+        foreach (var kept in new[] { "film.deid.v2.dcm", "display.png" })
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, kept)));
     }
 
