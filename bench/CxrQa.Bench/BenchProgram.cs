@@ -35,7 +35,7 @@ public static class BenchProgram
         using var model = ModelBundle.Load(ModelLocator.Resolve(Arg(args, "--model")));
         var screeningOptions = args.Contains("--full-decode") ? new ScreeningOptions { ReducedDecodeOversampling = null } : new ScreeningOptions();
         var service = ScreeningService.Create(model, screeningOptions);
-        var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
+        var decoder = service.Decoder;
         var preprocessor = service.Preprocessor;
         var gate = new QualityGate(screeningOptions.Quality);
 

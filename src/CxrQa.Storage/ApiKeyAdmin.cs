@@ -15,19 +15,26 @@ public sealed class ApiKeyAdmin(DatabaseSettings settings, TextWriter output, Te
     public const int Setup = 2;
     public const int NotFound = 3;
 
-    public Task<int> CreateAsync(string role, string name, CancellationToken ct) => RunAsync("create the key", async (database, store) =>
+    /// <summary>How <c>keys list</c> shows a key without a team.</summary>
+    public const string NoTeam = "-";
+
+    public Task<int> CreateAsync(string role, string name, CancellationToken ct) => CreateAsync(role, name, team: null, ct);
+
+    /// <summary>A key of a site or team (<paramref name="team"/> null: none); what a team changes: <see cref="TeamScope"/>.</summary>
+    public Task<int> CreateAsync(string role, string name, string? team, CancellationToken ct) => RunAsync("create the key", async (database, store) =>
     {
         CreatedApiKey created;
         try
         {
-            created = await store.CreateAsync(name, role, ct);
+            created = await store.CreateAsync(name, role, team, ct);
         }
         catch (ApiKeyNameTakenException e)
         {
             error.WriteLine($"error: {e.Message} ({database.Description}).");
             return NameTaken;
         }
-        output.WriteLine($"created {created.Record.Role} key '{created.Record.Name}' (id {created.Record.Id}) in {database.Description}.");
+        var ofTeam = created.Record.Team is { } t ? $" of team '{t}'" : "";
+        output.WriteLine($"created {created.Record.Role} key '{created.Record.Name}'{ofTeam} (id {created.Record.Id}) in {database.Description}.");
         output.WriteLine("The key is shown only now; send it as 'Authorization: Bearer <key>':");
         output.WriteLine(created.Secret);
         return Ok;
@@ -36,11 +43,30 @@ public sealed class ApiKeyAdmin(DatabaseSettings settings, TextWriter output, Te
     public Task<int> ListAsync(CancellationToken ct) => RunAsync("list the keys", async (_, store) =>
     {
         var keys = await store.ListAsync(ct);
-        output.WriteLine($"{"id",-32}  {"role",-9}  {"state",-7}  {"created (UTC)",-19}  name");
+        var teamWidth = Math.Max("team".Length, keys.Select(k => (k.Team ?? NoTeam).Length).DefaultIfEmpty(0).Max());
+        output.WriteLine($"{"id",-32}  {"role",-9}  {"state",-7}  {"created (UTC)",-19}  {"team".PadRight(teamWidth)}  name");
         foreach (var k in keys)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{k.Id,-32}  {k.Role,-9}  {(k.Revoked ? "revoked" : "live"),-7}  {k.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {k.Name}"));
+                $"{k.Id,-32}  {k.Role,-9}  {(k.Revoked ? "revoked" : "live"),-7}  {k.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {(k.Team ?? NoTeam).PadRight(teamWidth)}  {k.Name}"));
         output.WriteLine($"{keys.Count} key(s), {keys.Count(k => !k.Revoked)} live.");
+        return Ok;
+    }, ct);
+
+    /// <summary>Gives the key with this id (or this name: names are unique) a team; the cases it submitted without a team
+    /// take it (<see cref="IApiKeyStore.SetTeamAsync"/>). Exit 3 when no key matched.</summary>
+    public Task<int> SetTeamAsync(string? id, string? name, string team, CancellationToken ct) => RunAsync("set the key's team", async (database, store) =>
+    {
+        if ((id is null) == (name is null))
+            throw new ArgumentException("give exactly one of --id or --name");
+        var keyId = id ?? (await store.ListAsync(ct)).FirstOrDefault(k => k.Name == name)?.Id;
+        var assigned = keyId is null ? null : await store.SetTeamAsync(keyId, team, ct);
+        if (assigned is null)
+        {
+            error.WriteLine(id is not null ? $"no key with id {id} in {database.Description}." : $"no key named '{name}' in {database.Description}.");
+            return NotFound;
+        }
+        output.WriteLine($"key '{assigned.Key.Name}' (id {assigned.Key.Id}) is now of team '{assigned.Key.Team}'; "
+            + $"{assigned.CasesBackFilled} case(s) it submitted without a team took it, in {database.Description}.");
         return Ok;
     }, ct);
 

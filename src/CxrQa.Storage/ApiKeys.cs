@@ -16,8 +16,13 @@ public static class ApiKeyRoles
     public static bool IsValid(string role) => All.Contains(role);
 }
 
-/// <summary>A stored key: only the SHA-256 of the secret is kept.</summary>
-public sealed record ApiKeyRecord(string Id, string Name, string Role, DateTimeOffset CreatedAt, bool Revoked);
+/// <summary>A stored key: only the SHA-256 of the secret is kept. <paramref name="Team"/>: the site or team the key
+/// belongs to, null for none (migration 9; see <see cref="TeamScope"/> for what it changes).</summary>
+public sealed record ApiKeyRecord(string Id, string Name, string Role, DateTimeOffset CreatedAt, bool Revoked, string? Team = null);
+
+/// <summary>What <see cref="IApiKeyStore.SetTeamAsync"/> did: the key as it is now, and how many of the cases it had
+/// submitted without a team took the key's team.</summary>
+public sealed record TeamAssignment(ApiKeyRecord Key, long CasesBackFilled);
 
 /// <summary>A freshly created key: <see cref="Secret"/> is shown once and never stored.</summary>
 public sealed record CreatedApiKey(ApiKeyRecord Record, string Secret);
@@ -46,6 +51,15 @@ public interface IApiKeyStore
     /// <exception cref="ApiKeyNameTakenException">a key with this name exists (live or revoked).</exception>
     Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken);
 
+    /// <summary>A key of a site or team (<paramref name="team"/> null: none).</summary>
+    /// <exception cref="ApiKeyNameTakenException">a key with this name exists (live or revoked).</exception>
+    Task<CreatedApiKey> CreateAsync(string name, string role, string? team, CancellationToken cancellationToken);
+
+    /// <summary>Gives the key with this id a team; the cases it submitted without one take it too (in the same
+    /// transaction), so a key that predates teams brings its cases along. Cases recorded with another team keep theirs:
+    /// a case belongs to the team that submitted it. Null when no key has this id.</summary>
+    Task<TeamAssignment?> SetTeamAsync(string id, string team, CancellationToken cancellationToken);
+
     /// <summary>The key whose secret hashes to this value, revoked or not; null when unknown.</summary>
     Task<ApiKeyRecord?> FindBySecretAsync(string secret, CancellationToken cancellationToken);
 
@@ -60,24 +74,28 @@ public interface IApiKeyStore
 
 public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
 {
-    public async Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken)
+    public Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken) =>
+        CreateAsync(name, role, team: null, cancellationToken);
+
+    public async Task<CreatedApiKey> CreateAsync(string name, string role, string? team, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ArgumentException("a key needs a name", nameof(name));
         if (!ApiKeyRoles.IsValid(role))
             throw new ArgumentException($"role must be one of {string.Join(", ", ApiKeyRoles.All)}", nameof(role));
         var secret = ApiKeySecrets.NewSecret();
-        var record = new ApiKeyRecord(Guid.CreateVersion7().ToString("N"), name, role, DateTimeOffset.UtcNow, Revoked: false);
+        var record = new ApiKeyRecord(Guid.CreateVersion7().ToString("N"), name, role, DateTimeOffset.UtcNow, Revoked: false,
+            team is null ? null : ApiKeyTeams.Check(team));
         await using var connection = await database.OpenAsync(cancellationToken);
         if (await IdOfNameAsync(connection, name, cancellationToken) is { } existing)
             throw new ApiKeyNameTakenException(name, existing);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO api_keys (id, name, role, key_sha256, created_at, revoked)
-                VALUES (@Id, @Name, @Role, @Hash, @CreatedAt, @Revoked)
+                INSERT INTO api_keys (id, name, role, key_sha256, created_at, revoked, team)
+                VALUES (@Id, @Name, @Role, @Hash, @CreatedAt, @Revoked, @Team)
                 """,
-                new { record.Id, record.Name, record.Role, Hash = ApiKeySecrets.Hash(secret), CreatedAt = DbValues.ToDb(record.CreatedAt), Revoked = false },
+                new { record.Id, record.Name, record.Role, Hash = ApiKeySecrets.Hash(secret), CreatedAt = DbValues.ToDb(record.CreatedAt), Revoked = false, record.Team },
                 cancellationToken: cancellationToken));
         }
         catch (System.Data.Common.DbException)
@@ -97,11 +115,27 @@ public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
     public async Task<ApiKeyRecord?> FindBySecretAsync(string secret, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition("""
-            SELECT id AS Id, name AS Name, role AS Role, created_at AS CreatedAt, revoked AS Revoked
-            FROM api_keys WHERE key_sha256 = @hash
-            """, new { hash = ApiKeySecrets.Hash(secret) }, cancellationToken: cancellationToken));
-        return row is null ? null : new ApiKeyRecord(row.Id, row.Name, row.Role, DbValues.Time(row.CreatedAt), DbValues.Bool(row.Revoked));
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(
+            $"SELECT {KeyRow.Columns} FROM api_keys WHERE key_sha256 = @hash",
+            new { hash = ApiKeySecrets.Hash(secret) }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<TeamAssignment?> SetTeamAsync(string id, string team, CancellationToken cancellationToken)
+    {
+        var checkedTeam = ApiKeyTeams.Check(team);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE api_keys SET team = @team WHERE id = @id", new { id, team = checkedTeam }, tx, cancellationToken: cancellationToken)) == 0)
+            return null;
+        var backFilled = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE cases SET submitted_team = @team WHERE submitted_key_id = @id AND submitted_team IS NULL",
+            new { id, team = checkedTeam }, tx, cancellationToken: cancellationToken));
+        var key = (await connection.QuerySingleAsync<KeyRow>(new CommandDefinition(
+            $"SELECT {KeyRow.Columns} FROM api_keys WHERE id = @id", new { id }, tx, cancellationToken: cancellationToken))).ToRecord();
+        await tx.CommitAsync(cancellationToken);
+        return new TeamAssignment(key, backFilled);
     }
 
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
@@ -122,15 +156,19 @@ public sealed class SqlApiKeyStore(CxrQaDatabase database) : IApiKeyStore
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition("""
-            SELECT id AS Id, name AS Name, role AS Role, created_at AS CreatedAt, revoked AS Revoked
-            FROM api_keys ORDER BY created_at, id
-            """, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ApiKeyRecord(r.Id, r.Name, r.Role, DbValues.Time(r.CreatedAt), DbValues.Bool(r.Revoked)))];
+        var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
+            $"SELECT {KeyRow.Columns} FROM api_keys ORDER BY created_at, id", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
     }
 
     private sealed class KeyRow
     {
+        public const string Columns = "id AS Id, name AS Name, role AS Role, created_at AS CreatedAt, revoked AS Revoked, team AS Team";
+
+        public string? Team { get; set; }
+
+        public ApiKeyRecord ToRecord() => new(Id, Name, Role, DbValues.Time(CreatedAt), DbValues.Bool(Revoked), Team);
+
         public string Id { get; set; } = "";
         public string Name { get; set; } = "";
         public string Role { get; set; } = "";

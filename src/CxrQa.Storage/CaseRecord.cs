@@ -16,7 +16,8 @@ public sealed record CaseRecord
     public required double Logit { get; init; }
     /// <summary>Null when the bundle has no OOD gate.</summary>
     public double? OodScore { get; init; }
-    public required string ReasonsJson { get; init; }
+    /// <summary>Why the case went to a radiologist (empty when automated); stored as a JSON array of the codes' names.</summary>
+    public required IReadOnlyList<ReasonCode> Reasons { get; init; }
     public required string HeatmapGridJson { get; init; }
     public required string ModelName { get; init; }
     public required string ModelVersion { get; init; }
@@ -35,6 +36,9 @@ public sealed record CaseRecord
     /// <summary>Id of the API key that submitted the case, its owner; null when it came without a key (open loopback
     /// policy) or before migration 6 recorded owners. Submitter keys read only the cases they own.</summary>
     public string? SubmittedKeyId { get; init; }
+    /// <summary>The team of the owner key when it submitted the case (migration 9); null when it had none or the case
+    /// came without a key. Who may review the case follows it: <see cref="TeamScope"/>.</summary>
+    public string? SubmittedTeam { get; init; }
 }
 
 /// <summary>An entry of the append-only audit trail.</summary>

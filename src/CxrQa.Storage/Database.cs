@@ -43,6 +43,7 @@ public sealed class CxrQaDatabase
     public CxrQaDatabase(DatabaseSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        CaseTypeHandlers.EnsureRegistered();
         Settings = settings;
         if (settings.PostgresConnectionString is { } pg)
         {

@@ -13,6 +13,9 @@ public interface IReviewStore
     /// <summary>Reviews in one state, oldest queued first (ties by case id), with the total in that state.</summary>
     Task<ReviewPage> ListAsync(string state, int limit, int offset, CancellationToken cancellationToken);
 
+    /// <summary>The same, of the cases <paramref name="scope"/> includes only (total included).</summary>
+    Task<ReviewPage> ListAsync(string state, int limit, int offset, TeamScope scope, CancellationToken cancellationToken);
+
     /// <summary>Claims a pending review, an expired claim (a takeover) or refreshes the actor's own claim.</summary>
     Task<ReviewChange> ClaimAsync(string caseId, Actor actor, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken);
 

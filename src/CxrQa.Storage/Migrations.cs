@@ -263,6 +263,17 @@ public static class SchemaMigrations
         // The routing message is worded when the case is answered and kept with it: read back later it must not
         // follow whichever model and routing policy the server has loaded since. Older cases keep NULL (worded on read).
         new(8, "case routing message", "ALTER TABLE cases ADD COLUMN message TEXT"),
+        // Site/team ownership (TeamScope): a key may belong to a team, and a case records its owner key's team when it
+        // is submitted. The back-fill copies the owner key's team to the cases stored before; on an upgrade no key has
+        // a team yet, so they start team-less (read by reviewers without a team and admins) until `keys set-team`
+        // gives their key one, which back-fills them the same way (SqlApiKeyStore.SetTeamAsync).
+        new(9, "key and case teams", """
+            ALTER TABLE api_keys ADD COLUMN team TEXT NULL;
+            ALTER TABLE cases ADD COLUMN submitted_team TEXT NULL;
+            UPDATE cases SET submitted_team = (SELECT k.team FROM api_keys k WHERE k.id = cases.submitted_key_id)
+                WHERE submitted_key_id IS NOT NULL;
+            CREATE INDEX ix_cases_submitted_team ON cases (submitted_team);
+            """),
     ];
 
     private const string CreateTable = """

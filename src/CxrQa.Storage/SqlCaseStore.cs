@@ -19,17 +19,17 @@ public sealed class SqlCaseStore(CxrQaDatabase database, PacsForwarding? pacs = 
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO cases (id, created_at, status, prediction, pneumonia_probability, confidence, logit, ood_score,
                 reasons_json, heatmap_grid_json, model_name, model_version, input_sha256, film_file, content_type,
-                heatmap_file, metadata_json, submitted_by, submitted_key_id, message)
+                heatmap_file, metadata_json, submitted_by, submitted_key_id, submitted_team, message)
             VALUES (@Id, @CreatedAt, @Status, @Prediction, @PneumoniaProbability, @Confidence, @Logit, @OodScore,
-                @ReasonsJson, @HeatmapGridJson, @ModelName, @ModelVersion, @InputSha256, @FilmFile, @ContentType,
-                @HeatmapFile, @MetadataJson, @SubmittedBy, @SubmittedKeyId, @Message)
+                @Reasons, @HeatmapGridJson, @ModelName, @ModelVersion, @InputSha256, @FilmFile, @ContentType,
+                @HeatmapFile, @MetadataJson, @SubmittedBy, @SubmittedKeyId, @SubmittedTeam, @Message)
             """,
             new
             {
                 record.Id, CreatedAt = DbValues.ToDb(record.CreatedAt), Status = record.Status.Name(), Prediction = record.Prediction.Name(),
-                record.PneumoniaProbability, record.Confidence, record.Logit, record.OodScore, record.ReasonsJson,
+                record.PneumoniaProbability, record.Confidence, record.Logit, record.OodScore, record.Reasons,
                 record.HeatmapGridJson, record.ModelName, record.ModelVersion, record.InputSha256, record.FilmFile,
-                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy, record.SubmittedKeyId, record.Message,
+                record.ContentType, record.HeatmapFile, record.MetadataJson, record.SubmittedBy, record.SubmittedKeyId, record.SubmittedTeam, record.Message,
             }, tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_events (case_id, actor, actor_key_id, action, at, before_json, after_json)

@@ -29,14 +29,20 @@ public sealed class SqlReviewStore(CxrQaDatabase database, PacsForwarding? pacs 
         return rows.SingleOrDefault();
     }
 
-    public async Task<ReviewPage> ListAsync(string state, int limit, int offset, CancellationToken cancellationToken)
+    public Task<ReviewPage> ListAsync(string state, int limit, int offset, CancellationToken cancellationToken) =>
+        ListAsync(state, limit, offset, TeamScope.Everyone, cancellationToken);
+
+    public async Task<ReviewPage> ListAsync(string state, int limit, int offset, TeamScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await database.OpenAsync(cancellationToken);
+        var inScope = scope.SqlCondition("c");
         var items = await QueryJoinedAsync(connection,
-            $"{JoinedSelect} WHERE r.state = @state ORDER BY r.queued_at, r.case_id LIMIT @limit OFFSET @offset",
-            new { state, limit, offset }, cancellationToken);
+            $"{JoinedSelect} WHERE r.state = @state AND {inScope} ORDER BY r.queued_at, r.case_id LIMIT @limit OFFSET @offset",
+            new { state, limit, offset, scopeTeam = scope.Team }, cancellationToken);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM reviews WHERE state = @state", new { state }, cancellationToken: cancellationToken));
+            $"SELECT COUNT(*) FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.state = @state AND {inScope}",
+            new { state, scopeTeam = scope.Team }, cancellationToken: cancellationToken));
         return new ReviewPage(items, total);
     }
 

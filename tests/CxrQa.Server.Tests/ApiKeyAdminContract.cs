@@ -84,6 +84,38 @@ public abstract class ApiKeyAdminContract
     }
 
     [Fact]
+    public async Task A_key_may_belong_to_a_team_that_the_key_list_shows_and_set_team_changes()
+    {
+        var settings = await NewSettingsAsync();
+        var db = new CxrQaDatabase(settings);
+        await SchemaMigrations.ApplyAsync(db, CancellationToken.None);
+        var keys = new SqlApiKeyStore(db);
+        var teamed = await keys.CreateAsync("ward-7", ApiKeyRoles.Submitter, "St Mary's north", CancellationToken.None);
+        var plain = await keys.CreateAsync("dr-b", ApiKeyRoles.Reviewer, CancellationToken.None);
+        Assert.Equal("St Mary's north", teamed.Record.Team);
+        Assert.Equal("St Mary's north", (await keys.FindBySecretAsync(teamed.Secret, CancellationToken.None))!.Team);
+        Assert.Null((await keys.FindBySecretAsync(plain.Secret, CancellationToken.None))!.Team);
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync("bad", ApiKeyRoles.Reviewer, new string('t', ApiKeyTeams.MaxLength + 1), CancellationToken.None));
+        Assert.DoesNotContain(await keys.ListAsync(CancellationToken.None), k => k.Name == "bad");
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var admin = new ApiKeyAdmin(settings, output, error);
+        Assert.Equal(ApiKeyAdmin.Ok, await admin.CreateAsync(ApiKeyRoles.Reviewer, "dr-n", "north", CancellationToken.None));
+        Assert.Contains("key 'dr-n' of team 'north'", output.ToString());
+        Assert.Equal(ApiKeyAdmin.Ok, await admin.SetTeamAsync(null, "dr-b", "south", CancellationToken.None));
+        Assert.Equal(ApiKeyAdmin.NotFound, await admin.SetTeamAsync(null, "nobody", "south", CancellationToken.None));
+        Assert.Contains("no key named 'nobody'", error.ToString());
+        output.GetStringBuilder().Clear();
+        Assert.Equal(ApiKeyAdmin.Ok, await admin.ListAsync(CancellationToken.None));
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Matches(@"\bteam\s+name$", lines[0]);
+        Assert.Matches(@"\bSt Mary's north\s+ward-7$", Assert.Single(lines, l => l.EndsWith("ward-7", StringComparison.Ordinal)));
+        Assert.Matches(@"\bsouth\s+dr-b$", Assert.Single(lines, l => l.EndsWith("dr-b", StringComparison.Ordinal)));
+        Assert.Matches(@"\bnorth\s+dr-n$", Assert.Single(lines, l => l.EndsWith("dr-n", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Migration_5_keeps_the_oldest_of_keys_that_already_shared_a_name_and_renames_the_others()
     {
         var settings = await NewSettingsAsync();
@@ -99,6 +131,7 @@ public abstract class ApiKeyAdminContract
         }
 
         Assert.Equal([5], await SchemaMigrations.ApplyAsync(db, upToVersion: 5, CancellationToken.None));
+        await SchemaMigrations.ApplyAsync(db, CancellationToken.None); // the store reads the later columns (team, migration 9)
 
         var names = (await new SqlApiKeyStore(db).ListAsync(CancellationToken.None)).Select(k => (k.Id, k.Name));
         Assert.Equal([("aaaa", "pacs"), ("bbbb", "pacs#bbbb"), ("cccc", "pacs#cccc")], names);

@@ -128,8 +128,98 @@ public abstract class CaseAccessContract
 
         // The copy and the preview are kept beside the film, private like it.
         var folder = Path.Combine(site.Server.DataDirectory, "cases", id);
-        foreach (var kept in new[] { "film.deid.dcm", "display.png" })
+        foreach (var kept in new[] { "film.deid.v2.dcm", "display.png" })
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, kept)));
+    }
+
+    [Fact]
+    public async Task Reviewers_with_a_team_see_and_decide_only_their_teams_cases()
+    {
+        using var data = new TempDirectory();
+        var (environment, postgres) = await BackendAsync();
+        async Task<string> KeyAsync(string role, string name, string? team) => await Cli.CreateKeyAsync(data.Path, role, name, postgres, team);
+        var keys = new Dictionary<string, string>
+        {
+            ["ward-n"] = await KeyAsync("submitter", "ward-n", "north"),
+            ["ward-s"] = await KeyAsync("submitter", "ward-s", "south"),
+            ["ward-x"] = await KeyAsync("submitter", "ward-x", null),
+            ["dr-n"] = await KeyAsync("reviewer", "dr-n", "north"),
+            ["dr-s"] = await KeyAsync("reviewer", "dr-s", "south"),
+            ["dr-any"] = await KeyAsync("reviewer", "dr-any", null),
+            // An admin's team labels what it submits; it still sees every team's cases.
+            ["admin-s"] = await KeyAsync("admin", "admin-s", "south"),
+        };
+        var server = await ServerProcess.StartAsync(data.Path, new Dictionary<string, string>
+        {
+            ["CxrQa:RequireKeyForPredict"] = "true",
+            ["CxrQa:AuditSampleFraction"] = "0",
+        }, environment);
+        await using var _ = server;
+        var as_ = keys.ToDictionary(k => k.Key, k => new Reviewer(server.Client, k.Value));
+
+        async Task<string> RoutedAsync(string submitter, int seed)
+        {
+            var answer = await PredictAsync(as_[submitter], Films.NoisePng(seed), "image/png");
+            Assert.Equal("pending", answer["review"]!["state"]!.GetValue<string>());
+            return answer["case_id"]!.GetValue<string>();
+        }
+        var north = await RoutedAsync("ward-n", 1611);
+        var south = await RoutedAsync("ward-s", 1612);
+        var teamless = await RoutedAsync("ward-x", 1613);
+
+        // The ids on the reviewer's first page and the total it is told, as one comparable string.
+        async Task<string> QueueAsync(string reviewer)
+        {
+            var page = await as_[reviewer].JsonAsync("/reviews");
+            return string.Join(",", page["items"]!.AsArray().Select(i => i!["case_id"]!.GetValue<string>())) + " / " + page["total"]!.GetValue<long>();
+        }
+        static string Queue(long total, params string[] ids) => string.Join(",", ids) + " / " + total;
+        Assert.Equal(Queue(1, north), await QueueAsync("dr-n"));
+        Assert.Equal(Queue(1, south), await QueueAsync("dr-s"));
+        Assert.Equal(Queue(3, north, south, teamless), await QueueAsync("dr-any"));
+        Assert.Equal(Queue(3, north, south, teamless), await QueueAsync("admin-s"));
+
+        // Another team's case is answered like an id that does not exist, on every route, before anything changes.
+        var unknown = await Http.ProblemAsync(await as_["dr-s"].GetAsync($"/reviews/{new string('0', 32)}"), 404, "not_found");
+        foreach (var id in new[] { north, teamless })
+        {
+            foreach (var view in Views)
+                await Http.ProblemAsync(await as_["dr-s"].GetAsync($"/cases/{id}{view}"), 404, "not_found");
+            var refused = await Http.ProblemAsync(await as_["dr-s"].GetAsync($"/reviews/{id}"), 404, "not_found");
+            Assert.Equal(unknown["detail"]?.ToString(), refused["detail"]?.ToString());
+            await Http.ProblemAsync(await as_["dr-s"].ClaimAsync(id), 404, "not_found");
+            await Http.ProblemAsync(await as_["dr-s"].ReleaseAsync(id), 404, "not_found");
+            await Http.ProblemAsync(await as_["dr-s"].DecideAsync(id, "Normal"), 404, "not_found");
+        }
+        await Http.ProblemAsync(await as_["dr-n"].GetAsync($"/cases/{south}"), 404, "not_found");
+        Assert.Equal("pending", (await as_["dr-n"].JsonAsync($"/reviews/{north}"))["state"]!.GetValue<string>());
+
+        // Its own team's case: read, claimed and decided as before.
+        foreach (var view in Views)
+            Assert.Equal(HttpStatusCode.OK, (await as_["dr-n"].GetAsync($"/cases/{north}{view}")).StatusCode);
+        await Http.JsonAsync(await as_["dr-n"].ClaimAsync(north));
+        var decided = await Http.JsonAsync(await as_["dr-n"].DecideAsync(north, "Normal"));
+        Assert.Equal(("decided", "dr-n"), (decided["state"]!.GetValue<string>(), decided["decided_by"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, (await as_["dr-any"].GetAsync($"/cases/{south}/image")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await as_["admin-s"].GetAsync($"/cases/{north}/image")).StatusCode);
+        // A submitter's team does not widen what it reads: still only its own cases.
+        await Http.ProblemAsync(await as_["ward-s"].GetAsync($"/cases/{north}"), 404, "not_found");
+
+        // A key given a team later brings the cases it sent without one (keys are read on every request).
+        string[] setTeam = ["keys", "set-team", "--name", "ward-x", "--team", "north", "--data-dir", data.Path];
+        var (code, stdout, stderr) = await Cli.RunAsync(postgres is null ? setTeam : [.. setTeam, "--postgres", postgres]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("1 case(s)", stdout);
+        Assert.Equal(Queue(1, teamless), await QueueAsync("dr-n"));
+        Assert.Equal(HttpStatusCode.OK, (await as_["dr-n"].GetAsync($"/cases/{teamless}")).StatusCode);
+        await Http.ProblemAsync(await as_["dr-s"].GetAsync($"/cases/{teamless}"), 404, "not_found");
+
+        string[] list = ["keys", "list", "--data-dir", data.Path];
+        var listed = await Cli.RunAsync(postgres is null ? list : [.. list, "--postgres", postgres]);
+        Assert.Equal(0, listed.ExitCode);
+        var lines = listed.StdOut.Split('\n');
+        Assert.Contains(lines, l => l.Contains(" north ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("ward-x", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" - ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("dr-any", StringComparison.Ordinal));
     }
 }
 

@@ -29,7 +29,7 @@ public abstract class CaseStoreContract
         Confidence = 0.987654321,
         Logit = 4.25,
         OodScore = null,
-        ReasonsJson = "[]",
+        Reasons = [],
         HeatmapGridJson = "[[0.5]]",
         ModelName = "m",
         ModelVersion = "1.0.0",
@@ -67,14 +67,18 @@ public abstract class CaseStoreContract
         var store = new SqlCaseStore(db);
         var record = Sample() with
         {
-            OodScore = 12.5, ReasonsJson = """["low_confidence"]""", Status = CaseStatus.PendingReview,
+            OodScore = 12.5, Reasons = [ReasonCode.Parse(ReasonCodes.LowConfidence), ReasonCode.Parse(ReasonCodes.FeatureShift)], Status = CaseStatus.PendingReview,
             Message = "Confidence below the certified level for Pneumonia answers: routed to radiologist",
         };
         await store.InsertAsync(record, new Actor("tester", null), auditSample: false, CancellationToken.None);
 
         var back = await store.GetAsync(record.Id, CancellationToken.None);
         Assert.NotNull(back);
-        Assert.Equal(record with { CreatedAt = back.CreatedAt }, back);
+        Assert.Equal(record with { CreatedAt = back.CreatedAt, Reasons = back.Reasons }, back);
+        Assert.Equal(record.Reasons, back.Reasons); // typed, through the Dapper type handler
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+            Assert.Equal("""["low_confidence","feature_shift"]""", await connection.ExecuteScalarAsync<string>(
+                "SELECT reasons_json FROM cases WHERE id = @Id", new { record.Id })); // the column keeps the names
         Assert.Equal(record.CreatedAt, back.CreatedAt, TimeSpan.FromMilliseconds(1));
         Assert.True(await store.ExistsAsync(record.Id, CancellationToken.None));
         Assert.Equal(1, await store.CountByStatusAsync(CaseStatus.PendingReview, CancellationToken.None));
@@ -139,6 +143,52 @@ public abstract class CaseStoreContract
         // Migration 8 adds the stored routing message; a case from before it has none (the server words it on read).
         Assert.Null(back.Message);
         Assert.Equal((CaseStatus.Automated, ScreeningClass.Normal), (back.Status, back.Prediction));
+    }
+
+    [Fact]
+    public async Task Migration_9_leaves_stored_cases_team_less_and_set_team_back_fills_them_from_their_owner_key()
+    {
+        var db = await NewDatabaseAsync();
+        await SchemaMigrations.ApplyAsync(db, upToVersion: 8, CancellationToken.None);
+        var (first, second, other, unowned) = (Sample(), Sample(), Sample(), Sample());
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+        {
+            foreach (var key in new[] { "key-a", "key-b" })
+                await connection.ExecuteAsync("""
+                    INSERT INTO api_keys (id, name, role, key_sha256, created_at, revoked)
+                    VALUES (@key, @key, 'submitter', @key, @at, @revoked)
+                    """, new { key, at = DateTimeOffset.UnixEpoch.UtcDateTime, revoked = false });
+            foreach (var (c, key) in new[] { (first, "key-a"), (second, "key-a"), (other, "key-b"), (unowned, (string?)null) })
+                await connection.ExecuteAsync("""
+                    INSERT INTO cases (id, created_at, status, prediction, pneumonia_probability, confidence, logit, ood_score,
+                        reasons_json, heatmap_grid_json, model_name, model_version, input_sha256, film_file, content_type,
+                        heatmap_file, metadata_json, submitted_by, submitted_key_id)
+                    VALUES (@Id, @CreatedAt, 'pending_review', 'Normal', 0.1, 0.9, -2, NULL, '[]', '[[0]]', 'm', '1', 'x', 'film.jpg',
+                        'image/jpeg', 'heatmap.png', '{}', 'ward', @key)
+                    """, new { c.Id, CreatedAt = c.CreatedAt.UtcDateTime, key });
+        }
+        Assert.Equal([9], await SchemaMigrations.ApplyAsync(db, upToVersion: 9, CancellationToken.None));
+        var store = new SqlCaseStore(db);
+        var keys = new SqlApiKeyStore(db);
+        // No key had a team before migration 9, so no stored case has one: only reviewers without a team and admins read them.
+        foreach (var c in new[] { first, second, other, unowned })
+            Assert.Null((await store.GetAsync(c.Id, CancellationToken.None))!.SubmittedTeam);
+        Assert.All(await keys.ListAsync(CancellationToken.None), k => Assert.Null(k.Team));
+
+        // A case recorded with a team keeps it (a case belongs to the team that submitted it).
+        var recorded = Sample() with { SubmittedKeyId = "key-a", SubmittedTeam = "west" };
+        await store.InsertAsync(recorded, new Actor("key-a", "key-a", "west"), auditSample: false, CancellationToken.None);
+        Assert.Equal("west", (await store.GetAsync(recorded.Id, CancellationToken.None))!.SubmittedTeam);
+
+        var assigned = await keys.SetTeamAsync("key-a", "  north ", CancellationToken.None);
+        Assert.Equal(("key-a", "north", 2L), (assigned!.Key.Id, assigned.Key.Team, assigned.CasesBackFilled));
+        var teams = await Task.WhenAll(new[] { first, second, other, unowned, recorded }.Select(async c => (await store.GetAsync(c.Id, CancellationToken.None))!.SubmittedTeam));
+        Assert.Equal(new List<string?> { "north", "north", null, null, "west" }, teams.ToList());
+        Assert.Equal([("key-a", "north"), ("key-b", null)], (await keys.ListAsync(CancellationToken.None)).Select(k => (k.Id, k.Team)));
+        Assert.Null(await keys.SetTeamAsync("no-such-key", "north", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.SetTeamAsync("key-b", " ", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => keys.SetTeamAsync("key-b", "a\nb", CancellationToken.None));
+        Assert.Null((await keys.ListAsync(CancellationToken.None))[1].Team);
     }
 
     [Fact]

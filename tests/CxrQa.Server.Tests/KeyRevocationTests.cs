@@ -39,7 +39,7 @@ public sealed class KeyRevocationTests(RestrictedServerFixture fixture) : IClass
         Assert.Equal(3, again);
         var (after, listedAfter, _) = await Cli.RunAsync("keys", "list", "--data-dir", data);
         Assert.Equal(0, after);
-        Assert.Matches(@"submitter\s+revoked\s+\S+ \S+\s+to-be-revoked", listedAfter);
+        Assert.Matches(@"submitter\s+revoked\s+\S+ \S+\s+-\s+to-be-revoked", listedAfter);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class RecalibrateTests
             var record = CaseStoreContract.Sample(status: "pending_review") with
             {
                 Prediction = ScreeningClass.Normal, Confidence = 0.95 - i * 1e-5, PneumoniaProbability = 0.05 + i * 1e-5,
-                ReasonsJson = """["low_confidence"]""", ModelName = name, ModelVersion = version,
+                Reasons = [ReasonCode.Parse(ReasonCodes.LowConfidence)], ModelName = name, ModelVersion = version,
             };
             await cases.InsertAsync(record, new Actor("ward", null), auditSample: false, CancellationToken.None);
             await reviews.ClaimAsync(record.Id, new Actor("dr-a", null), T0, TimeSpan.FromHours(1), CancellationToken.None);

@@ -175,6 +175,33 @@ public abstract class ReviewStoreContract
     }
 
     [Fact]
+    public async Task A_team_scope_lists_only_that_teams_queue_and_counts_only_it()
+    {
+        var (_, cases, reviews) = await StoresAsync();
+        async Task<string> OfTeamAsync(string? team, int second)
+        {
+            var record = CaseStoreContract.Sample(status: "pending_review") with { CreatedAt = T0.AddSeconds(second), SubmittedTeam = team };
+            await cases.InsertAsync(record, new Actor("ward", null, team), false, None);
+            return record.Id;
+        }
+        var north1 = await OfTeamAsync("north", 1);
+        var south = await OfTeamAsync("south", 2);
+        var none = await OfTeamAsync(null, 3);
+        var north2 = await OfTeamAsync("north", 4);
+
+        var page = await reviews.ListAsync(ReviewStates.Pending, 1, 1, TeamScope.Of("north"), None);
+        Assert.Equal([north2], page.Items.Select(i => i.Review.CaseId));
+        Assert.Equal(2L, page.Total);
+        Assert.Equal([south], (await reviews.ListAsync(ReviewStates.Pending, 50, 0, TeamScope.Of("south"), None)).Items.Select(i => i.Review.CaseId));
+        // Team names compare exactly: "North" is another team.
+        Assert.Equal(0, (await reviews.ListAsync(ReviewStates.Pending, 50, 0, TeamScope.Of("North"), None)).Total);
+        var all = await reviews.ListAsync(ReviewStates.Pending, 50, 0, TeamScope.Everyone, None);
+        Assert.Equal([north1, south, none, north2], all.Items.Select(i => i.Review.CaseId));
+        Assert.Equal(4L, all.Total);
+        Assert.Equal("north", all.Items[0].Case.SubmittedTeam);
+    }
+
+    [Fact]
     public async Task Migration_3_back_fills_the_cases_already_waiting_for_review()
     {
         var db = await NewDatabaseAsync();

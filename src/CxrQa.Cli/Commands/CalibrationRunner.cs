@@ -1,7 +1,5 @@
 using CxrQa.Cli.Output;
 using CxrQa.Core.Calibration;
-using CxrQa.Core.Dicom;
-using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
 using CxrQa.Core.Trust;
 using Spectre.Console;
@@ -17,7 +15,7 @@ public static class CalibrationRunner
         ModelCard card;
         using (var bundle = ModelBundle.Load(bundleDirectory))
         {
-            var calibrator = new BundleCalibrator(new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())), bundle);
+            var calibrator = new BundleCalibrator(ScreeningServiceFactory.Decoder(), bundle);
             card = await StandardStreams.WithStagesAsync(err, report => calibrator.CalibrateAsync(dataDirectory, options,
                 simulateShift ? ShiftScenario.Defaults : [],
                 new SynchronousProgress<CalibrationProgress>(p => report(p.Stage, p.Done, p.Total)), ct));

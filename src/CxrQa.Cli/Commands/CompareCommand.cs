@@ -33,8 +33,9 @@ public static class CompareCommand
                 using var reference = ModelBundle.Load(parse.GetValue(model)!);
                 using var candidate = ModelBundle.Load(parse.GetValue(against)!);
                 var options = new ScreeningOptions();
-                var referenceService = ScreeningService.Create(reference, options);
-                var candidateService = ScreeningService.Create(candidate, options);
+                var decoder = ScreeningServiceFactory.Decoder(options);
+                var referenceService = new ScreeningService(decoder, reference, options);
+                var candidateService = new ScreeningService(decoder, candidate, options);
                 var dataset = await LabelledFolderDataset.Scan(parse.GetValue(data)!, ct);
                 var split = TrustSplit.For(dataset.Images, BundleCalibrator.CalibrationPaths(reference.Card), reference.Card.Training!.Config!);
                 StandardStreams.Info(err, $"films: {split.GateFitDescription}");

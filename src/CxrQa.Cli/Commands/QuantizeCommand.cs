@@ -1,8 +1,6 @@
 using System.CommandLine;
 using CxrQa.Cli.Output;
-using CxrQa.Core.Dicom;
 using CxrQa.Core.Errors;
-using CxrQa.Core.Imaging;
 using CxrQa.Core.Model.Quantization;
 using CxrQa.Core.Trust;
 
@@ -41,7 +39,7 @@ public static class QuantizeCommand
                     Method = parse.GetValue(method) is { } m ? ActivationRangeMethod.Parse(m) : null,
                     KeepFp32 = parse.GetValue(keepFp32),
                 };
-                var decoder = new FilmDecoder(new DicomFilmReader(new DicomReaderOptions()));
+                var decoder = ScreeningServiceFactory.Decoder();
                 var result = await StandardStreams.WithStagesAsync(err, report => Int8BundleQuantizer.QuantizeAsync(
                     parse.GetValue(model)!, parse.GetValue(data)!, outDir,
                     parse.GetValue(name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))),

@@ -139,12 +139,11 @@ public static class RecalibrateCommand
     /// routed for a reason of its own: quality, view, out of distribution).</summary>
     private static SiteFilm? Film(SiteCaseRow row)
     {
-        var predicted = row.Prediction == "Pneumonia" ? ScreeningClass.Pneumonia : ScreeningClass.Normal;
-        bool? correct = row.ReviewState == ReviewStates.Decided && row.Label is "Normal" or "Pneumonia" ? row.Label == row.Prediction : null;
-        if (row.Status == "automated")
+        var predicted = ScreeningClassNames.Parse(row.Prediction);
+        bool? correct = row.ReviewState == ReviewStates.Decided && row.Label is ReviewLabels.Normal or ReviewLabels.Pneumonia ? row.Label == row.Prediction : null;
+        if (CaseStatusNames.Parse(row.Status) == CaseStatus.Automated)
             return new SiteFilm(predicted, row.Confidence, SiteStratum.Automated, row.Origin == ReviewOrigins.AuditSample, correct);
-        var reasons = JsonSerializer.Deserialize<string[]>(row.ReasonsJson) ?? [];
-        return reasons.Length > 0 && reasons.All(r => r is ReasonCodes.LowConfidence or ReasonCodes.AutomationPaused)
+        return row.Reasons.Count > 0 && row.Reasons.All(r => r.Name is ReasonCodes.LowConfidence or ReasonCodes.AutomationPaused)
             ? new SiteFilm(predicted, row.Confidence, SiteStratum.Routed, false, correct)
             : null;
     }

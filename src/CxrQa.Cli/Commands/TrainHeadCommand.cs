@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CxrQa.Cli.Output;
-using CxrQa.Core.Dicom;
 using CxrQa.Core.Errors;
 using CxrQa.Core.Imaging;
 using CxrQa.Core.Model;
@@ -59,7 +58,7 @@ public static class TrainHeadCommand
             using var backbone = BackboneFeatureExtractor.Create();
             var preprocessingCard = new PreprocessingCard();
             var preprocessor = new FilmPreprocessor(PreprocessingOptions.Default);
-            var embedder = new DatasetEmbedder(new FilmDecoder(new DicomFilmReader(new DicomReaderOptions())), preprocessor, backbone);
+            var embedder = new DatasetEmbedder(ScreeningServiceFactory.Decoder(), preprocessor, backbone);
             var trainer = new FrozenHeadTrainer(embedder, preprocessingCard, backbone);
 
             var result = await StandardStreams.WithStagesAsync(err, report => trainer.TrainAsync(dataDir, options,

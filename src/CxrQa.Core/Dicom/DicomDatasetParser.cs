@@ -16,8 +16,21 @@ internal sealed class DicomDatasetParser(ReadOnlyMemory<byte> buffer)
 
     private const uint UndefinedLength = 0xFFFFFFFF;
 
+    /// <summary>Set by <see cref="ParseHeader"/>: the last top-level tag wanted.</summary>
+    private DicomTag? _lastWanted;
+
     public DicomDataset ParseTopLevel(int start, DatasetEncoding encoding)
     {
+        var (dataset, _) = ParseDataset(start, buffer.Length, encoding, depth: 0, delimited: false);
+        return dataset;
+    }
+
+    /// <summary>The top-level elements up to and including <paramref name="last"/> (top-level tags ascend, so parsing
+    /// stops at the first tag after it), from a buffer that may hold only the start of the dataset: the buffer may end
+    /// anywhere after the last element wanted.</summary>
+    public DicomDataset ParseHeader(int start, DatasetEncoding encoding, DicomTag last)
+    {
+        _lastWanted = last;
         var (dataset, _) = ParseDataset(start, buffer.Length, encoding, depth: 0, delimited: false);
         return dataset;
     }
@@ -26,13 +39,20 @@ internal sealed class DicomDatasetParser(ReadOnlyMemory<byte> buffer)
     {
         var span = buffer.Span;
         var elements = new Dictionary<uint, DicomElement>();
+        var headerOnly = depth == 0 && _lastWanted is not null;
         while (pos < end)
         {
             if (end - pos < 8)
+            {
+                if (headerOnly)
+                    break;
                 throw Truncated($"element header at offset {pos} is cut off ({end - pos} bytes left)");
+            }
 
             var tag = new DicomTag(DicomDataset.ReadUInt16(span[pos..], enc.BigEndian),
                 DicomDataset.ReadUInt16(span[(pos + 2)..], enc.BigEndian));
+            if (headerOnly && tag.Packed > _lastWanted!.Value.Packed)
+                break;
 
             if (tag == DicomTag.ItemDelimitation)
             {

@@ -42,6 +42,54 @@ internal sealed record Part10File(TransferSyntax TransferSyntax, DicomDataset Da
         return new Part10File(syntax, dataset, datasetStart, encoding);
     }
 
+    /// <summary>
+    /// The top-level elements of the main dataset up to <paramref name="last"/>, read from at most
+    /// <paramref name="budget"/> bytes of it: a deflated dataset is inflated only that far (a 300 KB deflate bomb's
+    /// header is a few hundred bytes in), an uncompressed one is not copied beyond it. Null when the bytes are not
+    /// DICOM, or the elements wanted do not fit in the budget or cannot be read.
+    /// </summary>
+    public static DicomDataset? ParseHeader(ReadOnlySpan<byte> bytes, DicomTag last, int budget)
+    {
+        try
+        {
+            var start = HasPreamble(bytes) ? PreambleLength + 4 : bytes.StartsWith("DICM"u8) ? 4 : 0;
+            var (datasetStart, declaredUid) = ReadFileMeta(bytes, start);
+            var syntax = declaredUid is null ? null : TransferSyntax.FromUid(declaredUid);
+            var rest = bytes[datasetStart..];
+            var prefix = syntax?.Pixels == PixelEncoding.Deflated
+                ? InflatePrefix(rest, budget)
+                : rest[..Math.Min(rest.Length, budget)].ToArray();
+            var encoding = DetectEncoding(prefix, syntax);
+            return new DicomDatasetParser(prefix).ParseHeader(0, encoding, last);
+        }
+        catch (CxrQaException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The first <paramref name="budget"/> bytes (or fewer, when it ends) of a deflated dataset. Only the
+    /// compressed bytes that can hold them are copied: a stored (uncompressed) deflate block adds 5 bytes per 65535.</summary>
+    private static byte[] InflatePrefix(ReadOnlySpan<byte> compressed, int budget)
+    {
+        var needed = (int)Math.Min(compressed.Length, budget + (long)budget / 1024 + 1024);
+        using var input = new MemoryStream(compressed[..needed].ToArray(), writable: false);
+        using var inflater = new DeflateStream(input, CompressionMode.Decompress);
+        var output = new byte[budget];
+        var filled = 0;
+        try
+        {
+            int read;
+            while (filled < budget && (read = inflater.Read(output, filled, budget - filled)) > 0)
+                filled += read;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CxrQaException(ErrorCodes.CorruptImage, "deflated DICOM dataset is corrupt: " + ex.Message, ex);
+        }
+        return filled == budget ? output : output[..filled];
+    }
+
     /// <summary>Reads group 0002 (always explicit VR little endian) and returns where the main dataset starts and the
     /// Transfer Syntax UID, if any.</summary>
     private static (int DatasetStart, string? TransferSyntaxUid) ReadFileMeta(ReadOnlySpan<byte> span, int pos)

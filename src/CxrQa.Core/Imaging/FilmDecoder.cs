@@ -22,9 +22,10 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
         return null;
     }
 
-    /// <summary>The pixel count a JPEG or PNG header declares, read without decoding; null for DICOM (its size sits in
-    /// a data set that may be deflated) and for bytes whose header cannot be read (they fail fast when decoded). The
-    /// inference queue charges a request by it, so that one request of huge films cannot hold the worker.</summary>
+    /// <summary>The pixel count a film's header declares, read without decoding: a JPEG's frame, a PNG's IHDR, a DICOM
+    /// data set's Rows x Columns x Number of Frames (a deflated one inflated only as far as those,
+    /// <see cref="DicomFilmReader.DeclaredPixels"/>). Null for bytes whose header cannot be read (they fail fast when
+    /// decoded). The inference queue charges a request by it, so that one request of huge films cannot hold the worker.</summary>
     public static long? DeclaredPixels(ReadOnlySpan<byte> bytes)
     {
         try
@@ -33,6 +34,7 @@ public sealed class FilmDecoder(DicomFilmReader dicom)
             {
                 ImageFormat.Jpeg => JpegHeaderReader.Read(bytes).PixelCount,
                 ImageFormat.Png => PngHeaderReader.Read(bytes).PixelCount,
+                ImageFormat.Dicom => DicomFilmReader.DeclaredPixels(bytes),
                 _ => null,
             };
         }

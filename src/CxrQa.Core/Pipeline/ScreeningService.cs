@@ -202,7 +202,7 @@ public sealed class ScreeningService
         var cam = ModelCam.For(outputs, k, _headWeights, target);
         return new ScreeningResult(
             CaseId: Guid.CreateVersion7().ToString("N"),
-            Prediction: pneumonia ? "Pneumonia" : "Normal",
+            Prediction: (pneumonia ? ScreeningClass.Pneumonia : ScreeningClass.Normal).Name(),
             PneumoniaProbability: p,
             Confidence: confidence,
             Logit: logit,

@@ -76,7 +76,7 @@ public sealed partial class CaseService(
             Confidence = result.Confidence,
             Logit = result.Logit,
             OodScore = double.IsFinite(result.OodScore) ? result.OodScore : null,
-            ReasonsJson = JsonSerializer.Serialize(result.Decision.Reasons),
+            Reasons = [.. result.Decision.Reasons.Select(ReasonCode.Parse)],
             HeatmapGridJson = JsonSerializer.Serialize(HeatmapGridJson.ToRows(result.Heatmap)),
             ModelName = result.Model.Name,
             ModelVersion = result.Model.Version,
@@ -87,6 +87,7 @@ public sealed partial class CaseService(
             MetadataJson = JsonSerializer.Serialize(QualityOf(result), ServerJson.Options),
             SubmittedBy = actor.Name,
             SubmittedKeyId = actor.KeyId,
+            SubmittedTeam = actor.Team,
         };
         // The overlay PNG is not made here: HeatmapOverlays draws it from the film and the stored grid on its first request.
         await files.WriteAsync(record.Id, new Dictionary<string, ReadOnlyMemory<byte>>

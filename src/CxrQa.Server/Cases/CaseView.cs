@@ -30,7 +30,7 @@ public sealed record CaseView(
     /// <param name="policy">Words the message of a case stored before migration 8 (newer cases carry theirs).</param>
     public static CaseView From(CaseRecord record, RoutingPolicyFacts policy, ReviewRecord? review)
     {
-        var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
+        var reasons = ReasonCode.Names(record.Reasons);
         var quality = JsonNode.Parse(record.MetadataJson) as JsonObject ?? new JsonObject();
         quality["ood_score"] = record.OodScore is { } ood ? JsonValue.Create(Math.Round(ood, 4)) : null;
         return new CaseView(

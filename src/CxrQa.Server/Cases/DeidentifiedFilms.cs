@@ -10,7 +10,9 @@ namespace CxrQa.Server.Cases;
 /// </summary>
 public sealed class DeidentifiedFilms(CaseRenderings renderings, FilmLimits limits)
 {
-    public const string FileName = "film.deid.dcm";
+    /// <summary>Versioned with the de-identification rules: when they change, the name changes, so a copy made under
+    /// older rules is never served (it stays in the case folder, private, until the case is removed).</summary>
+    public const string FileName = "film.deid.v2.dcm";
 
     public Task<string?> PathAsync(CaseRecord record, CancellationToken cancellationToken)
     {

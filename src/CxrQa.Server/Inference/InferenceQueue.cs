@@ -84,8 +84,9 @@ public sealed partial class InferenceQueue : BackgroundService
         return job.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>What a film costs the worker: the pixels its header declares; for DICOM (whose size may sit in a
-    /// deflated data set) half its bytes, which is its pixel count for uncompressed 16-bit pixels.</summary>
+    /// <summary>What a film costs: the pixels its header declares (for DICOM Rows x Columns x Number of Frames, read
+    /// from a deflated data set too); half its bytes when no size can be read, which is the pixel count of
+    /// uncompressed 16-bit pixels.</summary>
     public static long Cost(FilmInput film)
     {
         ArgumentNullException.ThrowIfNull(film);

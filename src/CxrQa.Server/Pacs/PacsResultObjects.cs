@@ -1,6 +1,5 @@
 using CxrQa.Domain;
 using System.Reflection;
-using System.Text.Json;
 using CxrQa.Admin.Automation;
 using CxrQa.Core.Dicom.Results;
 using CxrQa.Core.Explain;
@@ -69,7 +68,7 @@ public sealed class PacsResultObjects(
 
     private ScreeningReport ReportOf(CaseRecord record)
     {
-        var reasons = JsonSerializer.Deserialize<string[]>(record.ReasonsJson) ?? [];
+        var reasons = ReasonCode.Names(record.Reasons);
         return new ScreeningReport(
             record.Id,
             record.Model,

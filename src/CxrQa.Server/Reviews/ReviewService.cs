@@ -32,7 +32,8 @@ public sealed partial class ReviewService(
 
     private readonly RoutingPolicyFacts _policy = RoutingPolicyFacts.From(screening.Trust);
 
-    public async Task<ReviewListView> ListAsync(string? status, int? limit, int? offset, CancellationToken ct)
+    /// <param name="scope">The teams the caller reviews (<see cref="TeamScope"/>); the page and its total count only them.</param>
+    public async Task<ReviewListView> ListAsync(string? status, int? limit, int? offset, TeamScope scope, CancellationToken ct)
     {
         var state = status ?? ReviewStates.Pending;
         if (!ReviewStates.All.Contains(state))
@@ -43,27 +44,31 @@ public sealed partial class ReviewService(
         if (take is < 1 or > MaxLimit || skip < 0)
             throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidQuery,
                 $"limit must be 1..{MaxLimit} and offset 0 or more");
-        var page = await store.ListAsync(state, take, skip, ct);
+        var page = await store.ListAsync(state, take, skip, scope, ct);
         return new ReviewListView(page.Items.Select(Item).ToList(), page.Total, take, skip);
     }
 
-    public async Task<ReviewItem> GetAsync(string caseId, CancellationToken ct) =>
-        await store.GetAsync(caseId, ct) is { } found ? Item(found) : throw NoReview();
+    /// <summary>A review the caller's <paramref name="scope"/> includes; another team's is answered like an unknown id.</summary>
+    public async Task<ReviewItem> GetAsync(string caseId, TeamScope scope, CancellationToken ct) =>
+        Item(await InScopeAsync(caseId, scope, ct));
 
-    public async Task<ReviewItem> ClaimAsync(string caseId, Actor actor, CancellationToken ct)
+    public async Task<ReviewItem> ClaimAsync(string caseId, Actor actor, TeamScope scope, CancellationToken ct)
     {
+        await InScopeAsync(caseId, scope, ct);
         var change = await store.ClaimAsync(caseId, actor, clock.GetUtcNow(), options.ClaimDuration, ct);
         return await AnswerAsync(change, caseId, actor, "claimed", ct);
     }
 
-    public async Task<ReviewItem> ReleaseAsync(string caseId, Actor actor, bool asAdmin, CancellationToken ct)
+    public async Task<ReviewItem> ReleaseAsync(string caseId, Actor actor, bool asAdmin, TeamScope scope, CancellationToken ct)
     {
+        await InScopeAsync(caseId, scope, ct);
         var change = await store.ReleaseAsync(caseId, actor, asAdmin, clock.GetUtcNow(), ct);
         return await AnswerAsync(change, caseId, actor, "released", ct);
     }
 
-    public async Task<ReviewItem> DecideAsync(string caseId, Actor actor, DecisionRequest? request, CancellationToken ct)
+    public async Task<ReviewItem> DecideAsync(string caseId, Actor actor, TeamScope scope, DecisionRequest? request, CancellationToken ct)
     {
+        await InScopeAsync(caseId, scope, ct);
         var label = request?.Label;
         if (label is null || !ReviewLabels.All.Contains(label))
             throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorCodes.InvalidLabel,
@@ -109,7 +114,7 @@ public sealed partial class ReviewService(
         {
             case ReviewOutcome.Done:
                 LogChanged(caseId, action, actor.Name);
-                return await GetAsync(caseId, ct);
+                return await store.GetAsync(caseId, ct) is { } found ? Item(found) : throw NoReview();
             case ReviewOutcome.NotFound:
                 throw NoReview();
             case ReviewOutcome.AlreadyDecided:
@@ -123,6 +128,13 @@ public sealed partial class ReviewService(
                     "you do not hold a live claim on this case: claim it first");
         }
     }
+
+    /// <summary>The review when it exists and <paramref name="scope"/> includes its case; otherwise the same 404 as for an
+    /// unknown id, so another team's case ids cannot be probed. Checked before the change: a case's team never changes
+    /// once recorded (only a team-less case may take its key's team), so a case in scope here is still in scope when
+    /// the store changes it.</summary>
+    private async Task<ReviewWithCase> InScopeAsync(string caseId, TeamScope scope, CancellationToken ct) =>
+        await store.GetAsync(caseId, ct) is { } found && scope.Includes(found.Case) ? found : throw NoReview();
 
     private ReviewItem Item(ReviewWithCase r) => ReviewItem.From(r.Review, ReviewCaseView.From(r.Case, _policy,
         blind: automation.BlindAuditSamples && r.Review.Origin == ReviewOrigins.AuditSample && r.Review.State != ReviewStates.Decided));

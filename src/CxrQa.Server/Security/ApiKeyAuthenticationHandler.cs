@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace CxrQa.Server.Security;
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c>: the key's id, name and role become the request's user. A missing header is
+/// <c>Authorization: Bearer &lt;key&gt;</c>: the key's id, name, role and team become the request's user. A missing header is
 /// no result (the policy decides whether that is allowed); an unknown or revoked key fails. The challenge answers 401
 /// problem+json (<c>missing_api_key</c> or <c>invalid_api_key</c>), the forbid 403 <c>forbidden</c> naming the roles
 /// the endpoint's policy allows.
@@ -38,9 +38,10 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var key = secret.Length <= MaxSecretLength ? await keys.FindBySecretAsync(secret, Context.RequestAborted) : null;
         if (key is null || key.Revoked)
             return AuthenticateResult.Fail("the API key is unknown or revoked");
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, key.Id), new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
-            SchemeName);
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name), new(ClaimTypes.Role, key.Role)];
+        if (key.Team is { } team)
+            claims.Add(new Claim(ApiKeyClaims.TeamClaimType, team));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

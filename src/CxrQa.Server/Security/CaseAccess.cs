@@ -10,7 +10,8 @@ public sealed record ReadableCase(CaseRecord Record, ReviewRecord? Review, Actor
 
 /// <summary>
 /// Least privilege on /cases/*: a submitter key reads only the cases it submitted; a reviewer key the cases in the
-/// review queue (any state); an admin key every case. Only reviewers and admins see identified DICOM. A request
+/// review queue (any state) of its team (<see cref="TeamScope"/>: a reviewer key without a team, every team's); an
+/// admin key every case. Only reviewers and admins see identified DICOM. A request
 /// without a key (an open loopback server, CxrQa:RequireKeyForPredict unset) reads every case, de-identified. A case
 /// the request may not read is answered exactly like one that does not exist (404), so ids cannot be probed.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class CaseAccess(ICaseStore cases, IReviewStore reviews, TimeProvi
         {
             null => true,
             ApiKeyRoles.Admin => true,
-            ApiKeyRoles.Reviewer => queued is not null,
+            ApiKeyRoles.Reviewer => queued is not null && http.User.ReviewScope().Includes(record),
             ApiKeyRoles.Submitter => record.SubmittedKeyId is not null && record.SubmittedKeyId == actor.KeyId,
             _ => false,
         };

@@ -31,12 +31,14 @@ public static class Cli
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary><c>keys create</c>; the key is the last line of stdout.</summary>
-    public static async Task<string> CreateKeyAsync(string dataDirectory, string role, string name, string? postgres = null)
+    /// <summary><c>keys create</c> (with <c>--team</c> when <paramref name="team"/> is given); the key is the last line of stdout.</summary>
+    public static async Task<string> CreateKeyAsync(string dataDirectory, string role, string name, string? postgres = null, string? team = null)
     {
         string[] args = ["keys", "create", "--role", role, "--name", name, "--data-dir", dataDirectory];
         if (postgres is not null)
             args = [.. args, "--postgres", postgres];
+        if (team is not null)
+            args = [.. args, "--team", team];
         var (code, stdout, stderr) = await RunAsync(args);
         Assert.True(code == 0, $"keys create failed ({code}): {stdout}\n{stderr}");
         return stdout.TrimEnd().Split('\n')[^1].Trim();
