@@ -13,7 +13,9 @@ public static class ScreeningServiceFactory
     public static (ScreeningService Service, ModelBundle Model) Create(string? modelDirectory, ScreeningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = ModelBundle.Load(ModelLocator.Resolve(modelDirectory));
+        // The same cache of optimized graphs as the server's default (~/.cache/cxrqa): a second run skips optimization.
+        var model = ModelBundle.Load(ModelLocator.Resolve(modelDirectory),
+            new ModelRuntimeOptions { OptimizedGraphCache = OptimizedGraphCache.Under(OptimizedGraphCache.DefaultRoot()) });
         return (new ScreeningService(Decoder(options), model, options), model);
     }
 

@@ -25,8 +25,8 @@ public sealed class OptimizedGraphCache(string directory)
         return root is null ? null : Path.Combine(root, "cxrqa");
     }
 
-    /// <summary>The optimized graphs' folder under a cache root.</summary>
-    public static string Under(string root) => Path.Combine(root, "onnxruntime");
+    /// <summary>The optimized graphs' folder under a cache root; null for no root (no cache).</summary>
+    public static string? Under(string? root) => root is null ? null : Path.Combine(root, "onnxruntime");
 
     /// <summary>The entry for a graph whose served bytes have <paramref name="graphSha256"/>.</summary>
     public string PathFor(string graphSha256) =>

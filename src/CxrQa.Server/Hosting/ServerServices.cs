@@ -49,7 +49,7 @@ public static class ServerServices
         services.AddSingleton(_ => ModelBundle.Load(ModelLocator.Resolve(options.ModelDirectory), new ModelRuntimeOptions
         {
             AllowSpinning = options.OrtAllowSpinning,
-            OptimizedGraphCache = cache is null ? null : OptimizedGraphCache.Under(cache),
+            OptimizedGraphCache = OptimizedGraphCache.Under(cache),
         }));
         services.AddSingleton(sp => new ScreeningService(sp.GetRequiredService<FilmDecoder>(), sp.GetRequiredService<ModelBundle>(), screening));
         services.AddSingleton(sp => new InferenceQueue(sp.GetRequiredService<ScreeningService>(), options,
