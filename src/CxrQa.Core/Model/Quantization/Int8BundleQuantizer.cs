@@ -136,7 +136,7 @@ public static class Int8BundleQuantizer
                 cancellationToken);
             var after = Trial(method, corrections);
             biasCorrection = $"{options.BiasCorrectionRounds} round(s) of empirical bias correction on the {calibration.Kept.Count} calibration films " +
-                             $"(per output channel, mean fp32 - int8 convolution output); mean |int8 - fp32 logit| on {selectionFilms.Count} other training films " +
+                             $"(per output channel, the mean difference between each int8 convolution and its fp32 weights on the same input); mean |int8 - fp32 logit| on {selectionFilms.Count} other training films " +
                              $"{before.MeanAbsLogitDifference:0.0000} (max {before.MaxAbsLogitDifference:0.000}) -> {after.MeanAbsLogitDifference:0.0000} (max {after.MaxAbsLogitDifference:0.000})";
         }
 
