@@ -23,7 +23,7 @@ public static class QuantizeCommand
             Description = "Activation range method: minmax or percentile:P (e.g. percentile:99.99). Default: the candidate whose logits stay closest to fp32 on held-out training films.",
         };
         var films = new Option<int>("--films") { Description = "Training films to observe activation ranges on.", DefaultValueFactory = _ => new Int8QuantizeOptions().CalibrationFilms };
-        var keepFp32 = new Option<Fp32Convolutions>("--keep-fp32") { Description = "Convolutions to keep in fp32: None, Stem, FirstStage, FinalConvolution, FinalBlock (comma-separated).", DefaultValueFactory = _ => new Int8QuantizeOptions().KeepFp32 };
+        var keepFp32 = new Option<Fp32Convolutions>("--keep-fp32") { Description = "Convolutions to keep in fp32: None, Stem, FirstStage, SecondStage, FinalConvolution, FinalBlock (comma-separated).", DefaultValueFactory = _ => new Int8QuantizeOptions().KeepFp32 };
         var biasCorrection = new Option<int>("--bias-correction")
         {
             Description = "Rounds of empirical bias correction (per output channel, the mean fp32 - int8 convolution output on the calibration films); 0: none.",

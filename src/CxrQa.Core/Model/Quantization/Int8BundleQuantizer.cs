@@ -180,6 +180,7 @@ public static class Int8BundleQuantizer
         {
             Fp32Convolutions.Stem => "the stem (reads the film)",
             Fp32Convolutions.FirstStage => "every convolution before the first stride-2 projection (stem and first stage)",
+            Fp32Convolutions.SecondStage => "every convolution before the second stride-2 projection (stem, first and second stage)",
             Fp32Convolutions.FinalConvolution => "the last convolution of each final block",
             Fp32Convolutions.FinalBlock => "both convolutions of each final block",
             _ => f.ToString(),
