@@ -73,7 +73,9 @@ public static class CompareCommand
                 var r = PrecisionComparison.Compare(referenceAnswers, candidateAnswers, labels);
                 var inv = CultureInfo.InvariantCulture;
                 StandardStreams.Info(err, string.Format(inv, "{0} films: AUC {1:0.0000} ({2}) vs {3:0.0000} ({4}), difference {5:+0.0000;-0.0000}",
-                    r.Films, r.ReferenceAuc, reference.Card.Name, r.CandidateAuc, candidate.Card.Name, r.CandidateAuc - r.ReferenceAuc));
+                    r.Films, r.ReferenceAuc, reference.Card.Name, r.CandidateAuc, candidate.Card.Name,
+                    // Rounded first (and -0 made 0): a difference that rounds to zero printed as "-+0.0000".
+                    Math.Round(r.CandidateAuc - r.ReferenceAuc, 4) + 0.0));
                 StandardStreams.Info(err, string.Format(inv, "|logit difference|: mean {0:0.0000}, p99 {1:0.000}, max {2:0.000}",
                     r.MeanAbsLogitDifference, r.P99AbsLogitDifference, r.MaxAbsLogitDifference));
                 StandardStreams.Info(err, string.Format(inv, "routing unchanged on {0:P2} ({1} of {2} films changed); automated {3} vs {4}; predictions changed {5}",

@@ -21,11 +21,16 @@ public static class QuantizeCommand
             Description = "Activation range method: minmax or percentile:P (e.g. percentile:99.99). Default: the candidate whose logits stay closest to fp32 on held-out training films.",
         };
         var films = new Option<int>("--films") { Description = "Training films to observe activation ranges on.", DefaultValueFactory = _ => new Int8QuantizeOptions().CalibrationFilms };
-        var keepFp32 = new Option<Fp32Convolutions>("--keep-fp32") { Description = "Convolutions to keep in fp32: None, Stem, FinalConvolution, FinalBlock (comma-separated).", DefaultValueFactory = _ => new Int8QuantizeOptions().KeepFp32 };
+        var keepFp32 = new Option<Fp32Convolutions>("--keep-fp32") { Description = "Convolutions to keep in fp32: None, Stem, FirstStage, SecondStage, FinalConvolution, FinalBlock (comma-separated).", DefaultValueFactory = _ => new Int8QuantizeOptions().KeepFp32 };
+        var biasCorrection = new Option<int>("--bias-correction")
+        {
+            Description = "Rounds of empirical bias correction (per output channel, the mean fp32 - int8 convolution output on the calibration films); 0: none.",
+            DefaultValueFactory = _ => new Int8QuantizeOptions().BiasCorrectionRounds,
+        };
         var skipCalibration = new Option<bool>("--no-calibrate") { Description = "Write the int8 graph only; run calibrate on it before serving it." };
         var command = new Command("quantize", "Write a static int8 (QDQ) version of a bundle, calibrated on training films, and fit its trust layer.")
         {
-            model, data, output, name, method, films, keepFp32, skipCalibration,
+            model, data, output, name, method, films, keepFp32, biasCorrection, skipCalibration,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,6 +43,7 @@ public static class QuantizeCommand
                     CalibrationFilms = parse.GetValue(films),
                     Method = parse.GetValue(method) is { } m ? ActivationRangeMethod.Parse(m) : null,
                     KeepFp32 = parse.GetValue(keepFp32),
+                    BiasCorrectionRounds = parse.GetValue(biasCorrection),
                 };
                 var decoder = ScreeningServiceFactory.Decoder();
                 var result = await StandardStreams.WithStagesAsync(err, report => Int8BundleQuantizer.QuantizeAsync(
@@ -48,6 +54,7 @@ public static class QuantizeCommand
                 foreach (var trial in result.Trials)
                     StandardStreams.Info(err, $"  {trial.Method,-18} mean |int8 - fp32 logit| {trial.MeanAbsLogitDifference:0.0000}, max {trial.MaxAbsLogitDifference:0.000}");
                 var q = result.Card.Graph.Quantization!;
+                if (q.BiasCorrection is { } corrected) StandardStreams.Info(err, "  " + corrected);
                 StandardStreams.Info(err, $"wrote {outDir}: {q.Int8Convolutions} int8 convolutions, {q.QuantizedTensors} quantized activations, " +
                                           $"range method {q.RangeMethod}, {q.CalibrationFilms.Count} calibration films");
                 if (parse.GetValue(skipCalibration))

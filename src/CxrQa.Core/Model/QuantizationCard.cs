@@ -21,6 +21,8 @@ public sealed record QuantizationCard
     [JsonPropertyName("calibration_subset")] public required string CalibrationSubset { get; init; }
     /// <summary>Relative paths (under the training data folder) of the films the activation ranges were observed on.</summary>
     [JsonPropertyName("calibration_films")] public required IReadOnlyList<string> CalibrationFilms { get; init; }
+    /// <summary>How the int8 convolutions' biases were corrected, and what it did on held-out films; null: not corrected.</summary>
+    [JsonPropertyName("bias_correction")] public string? BiasCorrection { get; init; }
     [JsonPropertyName("int8_convolutions")] public int Int8Convolutions { get; init; }
     [JsonPropertyName("quantized_tensors")] public int QuantizedTensors { get; init; }
     [JsonPropertyName("source_model")] public required string SourceModel { get; init; }

@@ -19,20 +19,13 @@ public static class ActivationRangeCollector
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0) throw new ArgumentException("calibration needs at least one input", nameof(inputs));
-        var observed = graph.Clone();
-        var outputs = observed.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var tensor in tensors.Where(t => !outputs.Contains(t)))
-            observed.Graph.Output.Add(new ValueInfoProto
-            {
-                Name = tensor,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-            });
+        var observed = WithOutputs(graph, tensors);
         var inputName = observed.Graph.Input[0].Name;
         using var session = OrtSessionFactory.Create(new OnnxGraph(observed.ToByteArray()), runtime, "the calibration graph");
 
         var min = tensors.ToDictionary(t => t, _ => float.PositiveInfinity, StringComparer.Ordinal);
         var max = tensors.ToDictionary(t => t, _ => float.NegativeInfinity, StringComparer.Ordinal);
-        Run(session, inputName, tensors, inputs, itemShape, batchSize, (tensor, values) =>
+        Run(session, inputName, tensors, inputs, itemShape, batchSize, (tensor, values, _) =>
         {
             var (lo, hi) = (min[tensor], max[tensor]);
             foreach (var v in values)
@@ -44,13 +37,28 @@ public static class ActivationRangeCollector
         }, done => progress?.Report((1, done)), cancellationToken);
 
         var histograms = tensors.ToDictionary(t => t, t => new ActivationHistogram(Math.Min(0f, min[t]), Math.Max(0f, max[t])), StringComparer.Ordinal);
-        Run(session, inputName, tensors, inputs, itemShape, batchSize, (tensor, values) => histograms[tensor].Add(values),
+        Run(session, inputName, tensors, inputs, itemShape, batchSize, (tensor, values, _) => histograms[tensor].Add(values),
             done => progress?.Report((2, done)), cancellationToken);
         return histograms;
     }
 
-    private static void Run(InferenceSession session, string inputName, IReadOnlyList<string> tensors, IReadOnlyList<float[]> inputs,
-        IReadOnlyList<int> itemShape, int batchSize, Action<string, ReadOnlySpan<float>> observe, Action<int> progress, CancellationToken cancellationToken)
+    /// <summary>A copy of the graph that also outputs the named float tensors.</summary>
+    internal static ModelProto WithOutputs(ModelProto graph, IEnumerable<string> tensors)
+    {
+        var observed = graph.Clone();
+        var outputs = observed.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var tensor in tensors.Where(outputs.Add))
+            observed.Graph.Output.Add(new ValueInfoProto
+            {
+                Name = tensor,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+            });
+        return observed;
+    }
+
+    /// <summary>Runs the inputs in batches and hands each named output of each batch (and its item count) to <paramref name="observe"/>.</summary>
+    internal static void Run(InferenceSession session, string inputName, IReadOnlyList<string> tensors, IReadOnlyList<float[]> inputs,
+        IReadOnlyList<int> itemShape, int batchSize, Observer observe, Action<int> progress, CancellationToken cancellationToken)
     {
         var itemLength = itemShape.Aggregate(1, (a, d) => a * d);
         var buffer = new float[batchSize * itemLength];
@@ -70,8 +78,10 @@ public static class ActivationRangeCollector
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(buffer, 0, n * itemLength), shape);
             using var results = session.Run(runOptions, [inputName], [input], names);
             for (var t = 0; t < names.Length; t++)
-                observe(names[t], results[t].GetTensorDataAsSpan<float>());
+                observe(names[t], results[t].GetTensorDataAsSpan<float>(), n);
             progress(start + n);
         }
     }
+
+    internal delegate void Observer(string tensor, ReadOnlySpan<float> values, int items);
 }

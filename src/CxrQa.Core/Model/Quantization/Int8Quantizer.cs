@@ -41,7 +41,9 @@ public sealed class Int8Quantizer
 
     public OnnxGraph PreparedGraph() => new(Prepared.ToByteArray());
 
-    public (OnnxGraph Graph, Int8GraphSummary Summary) Write(ActivationRangeMethod method)
+    /// <param name="biasCorrections">Per quantized convolution, what to add to its fp32 bias before it is quantized
+    /// (<see cref="BiasCorrection"/>); null: none.</param>
+    public (OnnxGraph Graph, Int8GraphSummary Summary) Write(ActivationRangeMethod method, IReadOnlyDictionary<string, float[]>? biasCorrections = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         var parameters = Histograms.ToDictionary(h => h.Key, h =>
@@ -49,7 +51,8 @@ public sealed class Int8Quantizer
             var (lo, hi) = method.RangeOf(h.Value);
             return ActivationQuantization.FromRange(lo, hi);
         }, StringComparer.Ordinal);
-        var model = QdqGraphWriter.Write(Prepared, Plan, parameters);
+        var source = biasCorrections is null ? Prepared : BiasCorrection.Apply(Prepared, biasCorrections);
+        var model = QdqGraphWriter.Write(source, Plan, parameters);
         model.DocString = (Prepared.DocString + $" Static int8 QDQ: per-channel symmetric int8 weights, per-tensor uint8 activations ({method}).").Trim();
         return (new OnnxGraph(model.ToByteArray()),
             new Int8GraphSummary(Plan.CalibratedTensors.Count + Plan.SharedParameters.Count, Plan.QuantizedConvolutions.Count, Plan.FusedRelus.Count, method));

@@ -61,12 +61,14 @@ public sealed class QdqPlan
         // The stem reads the image itself (or the image minus the mean image): keeping it fp32 keeps the film exact.
         bool IsStem(NodeProto conv) => graphInputs.Contains(conv.Input[0])
             || graph.Node.Any(n => n.Output.Contains(conv.Input[0]) && n.Input.Any(graphInputs.Contains));
-        // The first stage: every convolution before the first 1x1 stride-2 projection (the stem and layer1 of a ResNet).
-        var firstProjection = graph.Node.Select((n, i) => (n, i)).FirstOrDefault(p => p.n.OpType == "Conv"
-            && Ints(p.n, "kernel_shape").SequenceEqual([1L, 1L]) && Ints(p.n, "strides").SequenceEqual([2L, 2L])).i;
-        bool InFirstStage(NodeProto conv) => firstProjection > 0 && graph.Node.IndexOf(conv) < firstProjection;
+        // The first stage: every convolution before the first 1x1 stride-2 projection (the stem and layer1 of a ResNet);
+        // the second: those before the second projection (layer2, which an ensemble's members share).
+        var projections = graph.Node.Select((n, i) => (n, i)).Where(p => p.n.OpType == "Conv"
+            && Ints(p.n, "kernel_shape").SequenceEqual([1L, 1L]) && Ints(p.n, "strides").SequenceEqual([2L, 2L])).Select(p => p.i).ToList();
+        bool Before(int projection, NodeProto conv) => projections.Count > projection && graph.Node.IndexOf(conv) < projections[projection];
         bool EarlyFp32(NodeProto conv) => (keepFp32.HasFlag(Fp32Convolutions.Stem) && IsStem(conv))
-            || (keepFp32.HasFlag(Fp32Convolutions.FirstStage) && InFirstStage(conv));
+            || (keepFp32.HasFlag(Fp32Convolutions.FirstStage) && Before(0, conv))
+            || (keepFp32.HasFlag(Fp32Convolutions.SecondStage) && Before(1, conv));
         // Operators that run on integers once their inputs are quantized (a convolution kept fp32 does not).
         bool HasIntegerReader(string tensor) => ReadersOf(tensor).Any(r => r.OpType switch
         {
@@ -150,4 +152,6 @@ public enum Fp32Convolutions
     FinalBlock = 4,
     /// <summary>Every convolution before the first stride-2 projection (stem and first stage).</summary>
     FirstStage = 8,
+    /// <summary>Every convolution before the second stride-2 projection (stem, first and second stage).</summary>
+    SecondStage = 16,
 }

@@ -45,7 +45,7 @@ public sealed class ShippedBundleQuantizationTests
     }
 
     [Fact]
-    public void The_first_stage_option_keeps_the_stem_and_layer1_of_the_real_graph_fp32()
+    public void The_stage_options_keep_the_stem_layer1_and_layer2_of_the_real_graph_fp32()
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "models", "cxrqa-finetuned-resnet18");
         var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(directory, "model.onnx")));
@@ -54,6 +54,10 @@ public sealed class ShippedBundleQuantizationTests
         Assert.Equal(21, QdqPlan.For(prepared.Graph, Fp32Convolutions.Stem).QuantizedConvolutions.Count);
         // Stem + layer1 (two blocks of two) = 5 convolutions; the additions of layer1 feed integer layer2, so stay int8.
         Assert.Equal(17, QdqPlan.For(prepared.Graph, Fp32Convolutions.FirstStage).QuantizedConvolutions.Count);
+        // ... and layer2 (two blocks of two and its projection) = 10 convolutions.
+        var second = QdqPlan.For(prepared.Graph, Fp32Convolutions.SecondStage);
+        Assert.Equal(12, second.QuantizedConvolutions.Count);
+        Assert.Subset(QdqPlan.For(prepared.Graph, Fp32Convolutions.FirstStage).QuantizedConvolutions.ToHashSet(), second.QuantizedConvolutions.ToHashSet());
     }
 
     private static double PrecisionComparisonPearson(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Core.Evaluation.PrecisionComparison.Pearson(a, b);
