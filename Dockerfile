@@ -30,10 +30,10 @@ COPY src/CxrQa.Storage/ src/CxrQa.Storage/
 COPY src/CxrQa.Admin/ src/CxrQa.Admin/
 COPY src/CxrQa.Domain/ src/CxrQa.Domain/
 # Only the shipped default bundle (Core copies models/** to the output).
-COPY models/cxrqa-ensemble-resnet18/ models/cxrqa-ensemble-resnet18/
+COPY models/cxrqa-ensemble-resnet18-int8/ models/cxrqa-ensemble-resnet18-int8/
 RUN dotnet publish src/CxrQa.Server/CxrQa.Server.csproj -c Release --no-restore -o /app \
  && test -f /app/backbone/ResNet18.onnx \
- && test -f /app/models/cxrqa-ensemble-resnet18/model.onnx \
+ && test -f /app/models/cxrqa-ensemble-resnet18-int8/model.onnx \
  && ! ls /app | grep -qi torch
 
 FROM ${RUNTIME_IMAGE} AS runtime

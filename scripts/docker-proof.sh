@@ -169,7 +169,7 @@ CASE_ID=$(echo "$ANSWER" | jq -er '.case_id')
 echo "$ANSWER" | jq -e '(.prediction == "Normal" or .prediction == "Pneumonia")
   and (.pneumonia_probability >= 0 and .pneumonia_probability <= 1)
   and (.status == "automated" or .status == "pending_review")
-  and (.heatmap_grid | length) == 7 and .model.name == "cxrqa-ensemble-resnet18"
+  and (.heatmap_grid | length) == 7 and .model.name == "cxrqa-ensemble-resnet18-int8"
   and .input_sha256 == "'"$(sha256sum "$FILM" | cut -d' ' -f1)"'"' >/dev/null || die "unexpected answer: $ANSWER"
 log "answer checked: case $CASE_ID"
 

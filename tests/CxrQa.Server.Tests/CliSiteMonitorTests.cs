@@ -10,7 +10,7 @@ namespace CxrQa.Server.Tests;
 [Trait("Category", "Slow")]
 public sealed class CliSiteMonitorTests
 {
-    private static readonly string ShippedModel = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18");
+    private static readonly string ShippedModel = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18-int8");
 
     private static async Task<(CxrQaDatabase Db, string Reference)> DatabaseAsync(TempDirectory data)
     {

@@ -11,7 +11,7 @@ namespace CxrQa.Server.Tests;
 [Trait("Category", "Slow")]
 public sealed class RecalibrateTests
 {
-    private static readonly string ShippedModel = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18");
+    private static readonly string ShippedModel = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18-int8");
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>Routed Normal answers (low confidence only), every one read by a radiologist and found right.</summary>

@@ -249,7 +249,7 @@ public sealed class ReviewApiTests(ReviewServerFixture fixture) : IClassFixture<
 
         // evaluate reads the export like any labelled folder, the DICOM film included.
         var report = Path.Combine(work.Path, "report");
-        var model = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18");
+        var model = Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18-int8");
         var evaluated = await Cli.RunAsync("evaluate", "--model", model, "--data", output, "--out", report);
         Assert.True(evaluated.ExitCode == 0, $"evaluate failed ({evaluated.ExitCode}): {evaluated.StdErr}");
         var predictions = await File.ReadAllTextAsync(Path.Combine(report, "predictions.csv"));

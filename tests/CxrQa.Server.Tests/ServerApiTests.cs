@@ -24,7 +24,7 @@ public sealed class OpenServerFixture : IAsyncLifetime
 public sealed class ServerApiTests(OpenServerFixture fixture) : IClassFixture<OpenServerFixture>
 {
     /// <summary>The bundle the server loads on its embedded defaults (ModelLocator.ShippedBundleName).</summary>
-    private const string ShippedModelName = "cxrqa-ensemble-resnet18";
+    private const string ShippedModelName = "cxrqa-ensemble-resnet18-int8";
 
     private HttpClient Client => fixture.Server.Client;
 

@@ -6,7 +6,7 @@ namespace CxrQa.Core.Model;
 public static class ModelLocator
 {
     /// <summary>The bundle shipped as the default (under models/ in the repository, copied into every build output).</summary>
-    public const string ShippedBundleName = "cxrqa-ensemble-resnet18";
+    public const string ShippedBundleName = "cxrqa-ensemble-resnet18-int8";
 
     public static string Resolve(string? explicitDirectory)
     {

@@ -10,7 +10,7 @@ public static class MonitoringFilms
     /// <summary>The calibration films the shipped card records (training.config.calibration_paths), under kermany-224/train.</summary>
     public static IReadOnlyList<string> Calibration(int seed, string? label = null)
     {
-        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18", "model.json")))!;
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(TestData.RepoRoot, "models", "cxrqa-ensemble-resnet18-int8", "model.json")))!;
         var paths = card["training"]!["config"]!["calibration_paths"]!.AsArray().Select(p => p!.GetValue<string>())
             .Where(p => label is null || p.StartsWith(label + "/", StringComparison.Ordinal))
             .Select(p => TestData.Path("kermany-224", "train", p)).ToArray();
