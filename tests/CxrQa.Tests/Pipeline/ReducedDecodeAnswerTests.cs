@@ -17,9 +17,11 @@ public sealed class ReducedDecodeAnswerTests(ShippedModelFixture shipped, ITestO
 {
     // Bounds (docs/decisions.md): measured max |dp| 0.070, mean 0.00096, 0 class and 0 routing changes on 240 films;
     // re-saving the full decode as a quality-95 JPEG moves p by max 0.039, mean 0.00080; decoding down to 1 x 224
-    // (oversampling 1) by max 0.110, mean 0.0025, 1 routing change (tools/reduced-decode-probe).
+    // (oversampling 1) by max 0.110, mean 0.0025, 1 routing change (tools/reduced-decode-probe). The int8 ensemble
+    // (default since 2026-12-02) measured max 0.056, mean 0.00200, 0 class and 0 routing changes: its quantization
+    // steps move small input differences a little further, so the mean's bound is 0.0025, the 1 x 224 decode's mean.
     private const double MaxAbsDeltaP = 0.10;
-    private const double MaxMeanAbsDeltaP = 0.002;
+    private const double MaxMeanAbsDeltaP = 0.0025;
     private const int MaxClassChanges = 1;
     private const int MaxRoutingChanges = 2;
 
