@@ -27,8 +27,6 @@ public sealed class DicomFilmReader(DicomReaderOptions options)
 {
     public DicomReaderOptions Options { get; } = options;
 
-    /// <summary>True when the bytes look like DICOM: "DICM" at offset 128, or a plausible group-0008/0002 element
-    /// at offset 0 (files without preamble).</summary>
     /// <summary>How far into a dataset <see cref="DeclaredPixels"/> reads (inflated, for a deflated one) looking for
     /// the image size: real headers are kilobytes, large private groups tens of kilobytes.</summary>
     public const int DeclaredPixelsHeaderBudget = 1 << 20;
@@ -43,11 +41,11 @@ public sealed class DicomFilmReader(DicomReaderOptions options)
             return null;
         if (header.GetUInt16(DicomTag.Rows) is not ({ } rows and > 0) || header.GetUInt16(DicomTag.Columns) is not ({ } columns and > 0))
             return null;
-        // Number of Frames is an IS; the reader takes anything below 1 or unreadable as one frame.
-        var frames = header.GetNumber(DicomTag.NumberOfFrames) is { } f && f >= 1 && f <= int.MaxValue ? (long)f : 1;
-        return (long)rows * columns * frames;
+        return (long)rows * columns * PixelModule.FramesOf(header);
     }
 
+    /// <summary>True when the bytes look like DICOM: "DICM" at offset 128, or a plausible group-0008/0002 element
+    /// at offset 0 (files without preamble).</summary>
     public static bool LooksLikeDicom(ReadOnlySpan<byte> bytes)
     {
         if (Part10File.HasPreamble(bytes))

@@ -26,6 +26,13 @@ internal sealed record PixelModule(
 
     public bool IsMonochrome => Photometric is "MONOCHROME1" or "MONOCHROME2";
 
+    /// <summary>Number of Frames (an IS): anything below 1, above int.MaxValue or unreadable counts as one frame.</summary>
+    public static int FramesOf(DicomDataset ds)
+    {
+        ArgumentNullException.ThrowIfNull(ds);
+        return ds.GetNumber(DicomTag.NumberOfFrames) is { } f && f >= 1 && f <= int.MaxValue ? (int)f : 1;
+    }
+
     public static PixelModule From(DicomDataset ds, DecodeLimits limits)
     {
         var rows = ds.GetUInt16(DicomTag.Rows) ?? 0;
@@ -33,7 +40,7 @@ internal sealed record PixelModule(
         if (rows == 0 || columns == 0)
             throw new CxrQaException(ErrorCodes.DicomMalformed, "malformed DICOM: Rows or Columns is missing or zero");
 
-        var frames = ds.GetNumber(DicomTag.NumberOfFrames) is { } f && f >= 1 && f <= int.MaxValue ? (int)f : 1;
+        var frames = FramesOf(ds);
         var pixels = (long)rows * columns * frames;
         if (pixels > limits.MaxPixels)
             throw new CxrQaException(ErrorCodes.ImageTooLarge,
