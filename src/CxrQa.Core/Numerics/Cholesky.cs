@@ -54,10 +54,7 @@ public static class Cholesky
         for (var i = 0; i < d; i++)
         {
             var row = packedFactor.Slice(RowStart(i), i + 1);
-            var sum = r[i];
-            for (var k = 0; k < i; k++)
-                sum -= row[k] * work[k];
-            var y = sum / row[i];
+            var y = (r[i] - WidenedDot.Of(row[..i], work)) / row[i];
             work[i] = y;
             total += y * y;
         }

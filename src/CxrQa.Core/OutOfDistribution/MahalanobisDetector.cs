@@ -169,10 +169,12 @@ public sealed class MahalanobisDetector : IFeatureDensity
         if (classIndex < 0 || classIndex >= ClassCount)
             throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, $"classes are 0 .. {ClassCount - 1}");
         var mean = Means.Slice(classIndex * Dimension, Dimension);
-        var r = new double[Dimension];
+        // Two d-long scratch vectors per call (d <= 512 here): on the stack, so the per-film gates allocate nothing.
+        Span<double> scratch = Dimension <= 1024 ? stackalloc double[2 * Dimension] : new double[2 * Dimension];
+        var r = scratch[..Dimension];
         for (var j = 0; j < Dimension; j++)
             r[j] = (double)embedding[j] - mean[j];
-        return Cholesky.SquaredNormOfSolve(_factor, r, new double[Dimension]);
+        return Cholesky.SquaredNormOfSolve(_factor, r, scratch[Dimension..]);
     }
 
     /// <summary>covariance[i, j..] += x[i] * x[j..] for j >= i: the upper triangle of x x^T, vectorised by row.</summary>
