@@ -3,7 +3,8 @@ using System.Numerics;
 namespace CxrQa.Core.Numerics;
 
 /// <summary>Dot product of single-precision weights with double-precision values, accumulated in double: the inner loop
-/// of the Mahalanobis solves the OOD and feature-shift gates run on every film (2-3 % of the server's CPU while scalar).</summary>
+/// of the Mahalanobis solve the OOD gate runs on every film (2 % of the server's CPU in `perf` while it was scalar;
+/// docs/benchmarks.md). Feature-shift depths that use Mahalanobis share it.</summary>
 public static class WidenedDot
 {
     public static double Of(ReadOnlySpan<float> a, ReadOnlySpan<double> b)
