@@ -9,13 +9,14 @@ namespace CxrQa.ServerBench;
 
 /// <summary>
 /// Usage: CxrQa.ServerBench [--data DIR] [--server-dll PATH] [--clients 8] [--seconds 60] [--warmup-seconds 5]
-///        [--fullres-seconds 30] [--graph-seconds 10] [--out FILE.json] [--env NAME=VALUE]...
+///        [--fullres-seconds 30] [--graph-seconds 10] [--rounds 1] [--out FILE.json] [--env NAME=VALUE]...
 /// Starts the built server (Release) on 127.0.0.1 and a temp data directory (keys not required), then measures:
 /// cold start (process start to the first 200 from POST /predict); N concurrent clients posting 224 px JPEGs
 /// (kermany-224 val + train) for the given time: answers/s, latency percentiles, errors; one client posting the
 /// full-resolution films (kermany-fullres-sample): p50/p95; the first and a repeated GET of a full-resolution case's
 /// heatmap.png (drawn lazily); ONNX Runtime alone on the same graph at batch 8 in this process, before and after the
-/// 224 px load while the server idles (<see cref="GraphThroughput"/>), and the server's answers/s as a share of it; the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
+/// 224 px load while the server idles (<see cref="GraphThroughput"/>; with --rounds N also between N slices of the
+/// load, the times split evenly), and the server's answers/s as a share of it; the load clients' own CPU per answer; the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
 /// text at the end is written beside the JSON (FILE.metrics.txt).
 /// Every request loop is bounded in time and only ever talks to the server it started on loopback.
 /// </summary>
@@ -31,6 +32,7 @@ public static class ServerBenchmark
         var warmup = double.Parse(Arg(args, "--warmup-seconds") ?? "5", CultureInfo.InvariantCulture);
         var fullresSeconds = double.Parse(Arg(args, "--fullres-seconds") ?? "30", CultureInfo.InvariantCulture);
         var graphSeconds = double.Parse(Arg(args, "--graph-seconds") ?? "10", CultureInfo.InvariantCulture);
+        var rounds = Math.Max(1, int.Parse(Arg(args, "--rounds") ?? "1", CultureInfo.InvariantCulture));
         var jsonOut = Arg(args, "--out") ?? Path.Combine(Path.GetTempPath(), $"cxrqa-serverbench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         var env = Args(args, "--env").Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
         if (!File.Exists(dll))
@@ -105,12 +107,22 @@ public static class ServerBenchmark
 
             await LoadAsync(http, small, clients, TimeSpan.FromSeconds(warmup));
             using var graph = GraphThroughput.Load(repo, env, small);
-            var graphBefore = graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds));
-            var cpuBefore = ProcessCpu.Seconds(server.Id);
-            var load = await LoadAsync(http, small, clients, TimeSpan.FromSeconds(seconds));
-            var serverCpu = ProcessCpu.Seconds(server.Id) - cpuBefore;
+            // The VM's speed drifts by 10 % and more within minutes: with several rounds, ONNX Runtime alone runs
+            // before, between and after slices of the load, so both sides of the share see the same machine.
+            var graphRates = new List<double> { graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds / rounds)) };
+            var slices = new List<LoadResult>();
+            double serverCpu = 0, clientCpu = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                var cpuBefore = ProcessCpu.Seconds(server.Id);
+                var clientCpuBefore = ProcessCpu.Seconds(Environment.ProcessId);
+                slices.Add(await LoadAsync(http, small, clients, TimeSpan.FromSeconds(seconds / rounds)));
+                serverCpu += ProcessCpu.Seconds(server.Id) - cpuBefore;
+                clientCpu += ProcessCpu.Seconds(Environment.ProcessId) - clientCpuBefore;
+                graphRates.Add(graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds / rounds)));
+            }
+            var load = LoadResult.Merge(slices);
             var rssAfterLoad = memory.Read().RssKb;
-            var graphAfter = graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds));
             var full = await LoadAsync(http, large, 1, TimeSpan.FromSeconds(fullresSeconds));
 
             // The overlay of a full-resolution case: drawn on the first request, then served from the case folder.
@@ -141,8 +153,9 @@ public static class ServerBenchmark
                 Math.Round(heatmapFirst, 1), Math.Round(heatmapSecond, 1),
                 Math.Round(end.HwmKb / 1024.0, 1), Math.Round(end.RssKb / 1024.0, 1),
                 Math.Round(rssAfterStart / 1024.0, 1), Math.Round(rssAfterLoad / 1024.0, 1),
-                graph.BundleName, Math.Round(graphBefore, 1), Math.Round(graphAfter, 1),
-                Math.Round(1000 * serverCpu / Math.Max(1, load.SortedMs.Length), 1), Math.Round(graph.CpuMsPerFilm, 1));
+                graph.BundleName, rounds, [.. graphRates.Select(r => Math.Round(r, 1))],
+                Math.Round(1000 * serverCpu / Math.Max(1, load.SortedMs.Length), 1), Math.Round(graph.CpuMsPerFilm, 1),
+                Math.Round(1000 * clientCpu / Math.Max(1, load.SortedMs.Length), 2));
             Print(report);
             await File.WriteAllTextAsync(jsonOut, JsonSerializer.Serialize(report, new JsonSerializerOptions
             {
@@ -169,9 +182,11 @@ public static class ServerBenchmark
         Console.WriteLine($"| {r.Clients} clients, 224 px JPEGs: answers/s | {r.Load.AnswersPerSecond:0.0} ({r.Load.Answers} in {r.Load.Seconds:0.0} s) | >= 60 | {T(r.Load.AnswersPerSecond >= 60)} |");
         Console.WriteLine($"| latency p50 / p95 / p99 ms | {r.Load.P50Ms:0.0} / {r.Load.P95Ms:0.0} / {r.Load.P99Ms:0.0} (max {r.Load.MaxMs:0.0}) | p99 <= 250 | {T(r.Load.P99Ms <= 250)} |");
         Console.WriteLine($"| errors | {r.Load.Errors} {Codes(r.Load)} | 0 | {T(r.Load.Errors == 0)} |");
-        Console.WriteLine($"| ONNX Runtime alone, {r.Bundle}, batch 8: films/s before / after the load | {r.GraphFilmsPerSecondBefore:0.0} / {r.GraphFilmsPerSecondAfter:0.0} | | |");
+        var when = r.Rounds == 1 ? "before / after the load" : $"before, between and after {r.Rounds} slices of the load";
+        Console.WriteLine($"| ONNX Runtime alone, {r.Bundle}, batch 8: films/s {when} | {string.Join(" / ", r.GraphFilmsPerSecond.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} | | |");
         Console.WriteLine($"| server answers/s / ONNX Runtime alone (same graph, same run) | {r.ServerShareOfGraph:P1} | >= 85 % | {T(r.ServerShareOfGraph >= 0.85)} |");
         Console.WriteLine($"| CPU ms per film: server process per answer / ONNX Runtime alone per film (less sensitive to other load) | {r.ServerCpuMsPerAnswer:0.0} / {r.GraphCpuMsPerFilm:0.0} | | |");
+        Console.WriteLine($"| CPU ms per answer spent by the load clients (this process; they share the cores with the server) | {r.ClientCpuMsPerAnswer:0.00} | | |");
         Console.WriteLine($"| 1 client, full-resolution JPEGs: p50 / p95 ms | {r.FullResolution.P50Ms:0.0} / {r.FullResolution.P95Ms:0.0} ({r.FullResolution.Answers} answers, {r.FullResolution.Errors} errors) | p50 <= 60 | {T(r.FullResolution.P50Ms <= 60)} |");
         Console.WriteLine($"| heatmap.png of a full-resolution case: first GET (drawn) / second GET (file) ms | {r.HeatmapFirstMs:0.0} / {r.HeatmapSecondMs:0.0} | | |");
         Console.WriteLine($"| server RSS peak (VmHWM) / at the end (VmRSS) MB | {r.PeakRssMb:0.0} / {r.EndRssMb:0.0} (after start {r.RssAfterStartMb:0.0}, after the 224 px load {r.RssAfterLoadMb:0.0}) | <= 500 | {T(r.PeakRssMb <= 500)} |");
@@ -278,7 +293,15 @@ public static class ServerBenchmark
         return Directory.GetCurrentDirectory();
     }
 
-    internal sealed record LoadResult(double[] SortedMs, Dictionary<string, int> ErrorCodes, double Seconds, string? LastCaseId);
+    internal sealed record LoadResult(double[] SortedMs, Dictionary<string, int> ErrorCodes, double Seconds, string? LastCaseId)
+    {
+        /// <summary>Slices of one load run as if it had run in one go (answers, errors and seconds added up).</summary>
+        public static LoadResult Merge(IReadOnlyList<LoadResult> slices) => new(
+            [.. slices.SelectMany(s => s.SortedMs).Order()],
+            slices.SelectMany(s => s.ErrorCodes).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+            slices.Sum(s => s.Seconds),
+            slices.LastOrDefault(s => s.LastCaseId is not null)?.LastCaseId);
+    }
 
     public sealed record Summary(int Answers, int Errors, Dictionary<string, int> ErrorCodes, double Seconds, double AnswersPerSecond,
         double P50Ms, double P95Ms, double P99Ms, double MaxMs)
@@ -296,11 +319,12 @@ public static class ServerBenchmark
     public sealed record Report(DateTime At, int Cores, string LoadAverageStart, string LoadAverageEnd, Dictionary<string, string> ServerEnvironment,
         int Clients, double Seconds, int SmallFilms, int FullResolutionFilms, double ColdStartMs, Summary Load, Summary FullResolution,
         double HeatmapFirstMs, double HeatmapSecondMs, double PeakRssMb, double EndRssMb, double RssAfterStartMb, double RssAfterLoadMb,
-        string Bundle, double GraphFilmsPerSecondBefore, double GraphFilmsPerSecondAfter, double ServerCpuMsPerAnswer, double GraphCpuMsPerFilm)
+        string Bundle, int Rounds, double[] GraphFilmsPerSecond, double ServerCpuMsPerAnswer, double GraphCpuMsPerFilm,
+        double ClientCpuMsPerAnswer)
     {
         /// <summary>The server's answers/s under load over ONNX Runtime's own batch-8 films/s on the same graph (the mean
-        /// of the runs before and after the load).</summary>
-        public double ServerShareOfGraph => Math.Round(Load.AnswersPerSecond / ((GraphFilmsPerSecondBefore + GraphFilmsPerSecondAfter) / 2), 3);
+        /// of its runs before, between and after the slices of the load).</summary>
+        public double ServerShareOfGraph => Math.Round(Load.AnswersPerSecond / GraphFilmsPerSecond.Average(), 3);
     }
 
     /// <summary>VmHWM (peak resident set) and VmRSS of a process, from /proc/PID/status.</summary>
