@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
+using CxrQa.Core.Model;
 
 namespace CxrQa.ServerBench;
 
@@ -16,7 +17,8 @@ namespace CxrQa.ServerBench;
 /// full-resolution films (kermany-fullres-sample): p50/p95; the first and a repeated GET of a full-resolution case's
 /// heatmap.png (drawn lazily); ONNX Runtime alone on the same graph at batch 8 in this process, before and after the
 /// 224 px load while the server idles (<see cref="GraphThroughput"/>; with --rounds N also between N slices of the
-/// load, the times split evenly), and the server's answers/s as a share of it; the load clients' own CPU per answer; the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
+/// load, the times split evenly), and the server's answers/s as a share of it; the same at the server's operating point
+/// (the warm-up's mean batch, the server's spinning setting; run in the same windows); the load clients' own CPU per answer; the server's resident memory peak (VmHWM) and at the end (VmRSS). The server's /metrics
 /// text at the end is written beside the JSON (FILE.metrics.txt).
 /// Every request loop is bounded in time and only ever talks to the server it started on loopback.
 /// </summary>
@@ -105,11 +107,21 @@ public static class ServerBenchmark
                 throw new InvalidOperationException("the server never answered /predict with 200");
             var rssAfterStart = memory.Read().RssKb;
 
+            var batchesBefore = await BatchCountersAsync(http);
             await LoadAsync(http, small, clients, TimeSpan.FromSeconds(warmup));
+            var batchesAfter = await BatchCountersAsync(http);
+            var warmupMeanBatch = (batchesAfter.Films - batchesBefore.Films) / Math.Max(1, batchesAfter.Runs - batchesBefore.Runs);
+            var operatingBatch = Math.Clamp((int)Math.Round(warmupMeanBatch), 1, GraphThroughput.MaxBatch);
+            var operatingSpinning = env.TryGetValue("CxrQa__OrtAllowSpinning", out var spin) && bool.TryParse(spin, out var spinning)
+                ? spinning
+                : ModelRuntimeOptions.ServerAllowsSpinning;
             using var graph = GraphThroughput.Load(repo, env, small);
+            using var operating = GraphThroughput.Load(repo, env, small, operatingSpinning);
+            var window = TimeSpan.FromSeconds(graphSeconds / rounds);
             // The VM's speed drifts by 10 % and more within minutes: with several rounds, ONNX Runtime alone runs
             // before, between and after slices of the load, so both sides of the share see the same machine.
-            var graphRates = new List<double> { graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds / rounds)) };
+            var graphRates = new List<double> { graph.FilmsPerSecond(window) };
+            var operatingRates = new List<double> { operating.FilmsPerSecond(window, operatingBatch) };
             var slices = new List<LoadResult>();
             double serverCpu = 0, clientCpu = 0;
             for (var round = 0; round < rounds; round++)
@@ -119,7 +131,8 @@ public static class ServerBenchmark
                 slices.Add(await LoadAsync(http, small, clients, TimeSpan.FromSeconds(seconds / rounds)));
                 serverCpu += ProcessCpu.Seconds(server.Id) - cpuBefore;
                 clientCpu += ProcessCpu.Seconds(Environment.ProcessId) - clientCpuBefore;
-                graphRates.Add(graph.FilmsPerSecond(TimeSpan.FromSeconds(graphSeconds / rounds)));
+                graphRates.Add(graph.FilmsPerSecond(window));
+                operatingRates.Add(operating.FilmsPerSecond(window, operatingBatch));
             }
             var load = LoadResult.Merge(slices);
             var rssAfterLoad = memory.Read().RssKb;
@@ -155,7 +168,8 @@ public static class ServerBenchmark
                 Math.Round(rssAfterStart / 1024.0, 1), Math.Round(rssAfterLoad / 1024.0, 1),
                 graph.BundleName, rounds, [.. graphRates.Select(r => Math.Round(r, 1))],
                 Math.Round(1000 * serverCpu / Math.Max(1, load.SortedMs.Length), 1), Math.Round(graph.CpuMsPerFilm, 1),
-                Math.Round(1000 * clientCpu / Math.Max(1, load.SortedMs.Length), 2));
+                Math.Round(1000 * clientCpu / Math.Max(1, load.SortedMs.Length), 2),
+                Math.Round(warmupMeanBatch, 2), operatingBatch, operatingSpinning, [.. operatingRates.Select(r => Math.Round(r, 1))]);
             Print(report);
             await File.WriteAllTextAsync(jsonOut, JsonSerializer.Serialize(report, new JsonSerializerOptions
             {
@@ -185,6 +199,8 @@ public static class ServerBenchmark
         var when = r.Rounds == 1 ? "before / after the load" : $"before, between and after {r.Rounds} slices of the load";
         Console.WriteLine($"| ONNX Runtime alone, {r.Bundle}, batch 8: films/s {when} | {string.Join(" / ", r.GraphFilmsPerSecond.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} | | |");
         Console.WriteLine($"| server answers/s / ONNX Runtime alone (same graph, same run) | {r.ServerShareOfGraph:P1} | >= 85 % | {T(r.ServerShareOfGraph >= 0.85)} |");
+        Console.WriteLine($"| ONNX Runtime alone at the server's operating point: batch {r.OperatingBatch} (mean of the warm-up {r.WarmupMeanBatch:0.00}), spinning {(r.OperatingAllowSpinning ? "on" : "off")}: films/s | {string.Join(" / ", r.OperatingFilmsPerSecond.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} | | |");
+        Console.WriteLine($"| server answers/s / ONNX Runtime alone at the server's operating point | {r.ServerShareOfOperatingPoint:P1} | | |");
         Console.WriteLine($"| CPU ms per film: server process per answer / ONNX Runtime alone per film (less sensitive to other load) | {r.ServerCpuMsPerAnswer:0.0} / {r.GraphCpuMsPerFilm:0.0} | | |");
         Console.WriteLine($"| CPU ms per answer spent by the load clients (this process; they share the cores with the server) | {r.ClientCpuMsPerAnswer:0.00} | | |");
         Console.WriteLine($"| 1 client, full-resolution JPEGs: p50 / p95 ms | {r.FullResolution.P50Ms:0.0} / {r.FullResolution.P95Ms:0.0} ({r.FullResolution.Answers} answers, {r.FullResolution.Errors} errors) | p50 <= 60 | {T(r.FullResolution.P50Ms <= 60)} |");
@@ -239,6 +255,15 @@ public static class ServerBenchmark
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var codes = errors.SelectMany(e => e).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
         return new LoadResult(all, codes, elapsed, lastCase);
+    }
+
+    /// <summary>The server's network runs and the films in them so far (cxrqa_inference_batch_films_count / _sum).</summary>
+    private static async Task<(double Runs, double Films)> BatchCountersAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(name.Length + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
+        return (Value("cxrqa_inference_batch_films_count"), Value("cxrqa_inference_batch_films_sum"));
     }
 
     private static HttpContent Multipart((string Name, byte[] Bytes) film)
@@ -320,8 +345,12 @@ public static class ServerBenchmark
         int Clients, double Seconds, int SmallFilms, int FullResolutionFilms, double ColdStartMs, Summary Load, Summary FullResolution,
         double HeatmapFirstMs, double HeatmapSecondMs, double PeakRssMb, double EndRssMb, double RssAfterStartMb, double RssAfterLoadMb,
         string Bundle, int Rounds, double[] GraphFilmsPerSecond, double ServerCpuMsPerAnswer, double GraphCpuMsPerFilm,
-        double ClientCpuMsPerAnswer)
+        double ClientCpuMsPerAnswer, double WarmupMeanBatch, int OperatingBatch, bool OperatingAllowSpinning, double[] OperatingFilmsPerSecond)
     {
+        /// <summary>The server's answers/s over what ONNX Runtime alone does with the server's mean batch and spinning
+        /// setting (not the issue's bar; it shows how much of the gap is the operating point itself).</summary>
+        public double ServerShareOfOperatingPoint => Math.Round(Load.AnswersPerSecond / OperatingFilmsPerSecond.Average(), 3);
+
         /// <summary>The server's answers/s under load over ONNX Runtime's own batch-8 films/s on the same graph (the mean
         /// of its runs before, between and after the slices of the load).</summary>
         public double ServerShareOfGraph => Math.Round(Load.AnswersPerSecond / GraphFilmsPerSecond.Average(), 3);

@@ -1,3 +1,5 @@
+using CxrQa.Core.Model;
+
 namespace CxrQa.Server;
 
 /// <summary>Server settings, bound from the configuration section "CxrQa" (appsettings, CxrQa__X environment
@@ -74,7 +76,7 @@ public sealed class ServerOptions
     /// <summary>Let ONNX Runtime's intra-op threads spin while idle (ModelRuntimeOptions.AllowSpinning). Off by default in
     /// the server: its cores also decode films, parse uploads and fsync cases, and spinning threads take them away
     /// (measured in docs/benchmarks.md, server benchmark).</summary>
-    public bool OrtAllowSpinning { get; set; }
+    public bool OrtAllowSpinning { get; set; } = ModelRuntimeOptions.ServerAllowsSpinning;
 
     /// <summary>Decode large JPEGs reduced (1/2, 1/4 or 1/8, keeping at least 2x the network input) on the screening
     /// path (ScreeningOptions.ReducedDecodeOversampling = 2); false decodes every film at full size. Overlays and

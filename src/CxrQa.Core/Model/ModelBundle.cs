@@ -239,6 +239,10 @@ public sealed record ModelRuntimeOptions
     public int IntraOpThreads { get; init; } = 0; // 0: ONNX Runtime's default
     public int MaxBatch { get; init; } = 8;
 
+    /// <summary>What the server runs with unless configured (ServerOptions.OrtAllowSpinning): no spinning, chosen by
+    /// measurement (docs/decisions.md). Also what the server benchmark's operating-point reference runs with.</summary>
+    public const bool ServerAllowsSpinning = false;
+
     /// <summary>Whether ONNX Runtime's intra-op threads spin while waiting for work (its default). Spinning buys a little
     /// latency on an idle machine and burns the cores that decoding and the web server need on a busy one.</summary>
     public bool AllowSpinning { get; init; } = true;
