@@ -175,6 +175,9 @@ public static class ServerBenchmark
             {
                 WriteIndented = true,
                 PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+                // A phase with no answer (no full-resolution case to draw) leaves NaN: written as "NaN", not a crash
+                // that loses the measured run.
+                NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
             }));
             Console.WriteLine($"JSON: {jsonOut}");
             return 0;
